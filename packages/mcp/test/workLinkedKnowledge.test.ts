@@ -63,7 +63,12 @@ describe("knowledge linked to a work item, over MCP", () => {
     expect(read.knowledgeCount).toBe(2);
 
     const pack = await ok("get_context", { workItem: item });
-    const knowledge = pack.knowledge as { id: string; linked?: unknown }[];
+    const knowledge = pack.knowledge as {
+      id: string;
+      linked?: unknown;
+      createdAt?: string;
+      source: { capturedAt?: string };
+    }[];
     const related = pack.relatedKnowledge as { id: string; linked?: unknown }[];
     const ids = [...knowledge, ...related].map((hit) => hit.id);
     // The linked requirement shares no word with the title: the note that matches it comes later.
@@ -74,6 +79,12 @@ describe("knowledge linked to a work item, over MCP", () => {
     expect([...knowledge, ...related].filter((hit) => hit.linked !== undefined)).toHaveLength(1);
     expect(pack.markdown).toContain(
       `### REQ-CART-3 [requirement, \`${requirement}\`] (linked: informs \`${item}\`)`,
+    );
+    // Each document is dated as the markdown dates it: by its source's date, else when it was captured.
+    const first = knowledge[0];
+    expect(first?.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(pack.markdown).toContain(
+      ` on ${(first?.source.capturedAt ?? first?.createdAt ?? "").slice(0, 10)}.`,
     );
   });
 });

@@ -82,6 +82,7 @@ export const getContext = defineTool({
         title: hit.document.title,
         snippet: hit.snippet,
         source: hit.document.source,
+        createdAt: hit.document.createdAt,
         ...(hit.linked === undefined ? {} : { linked: hit.linked }),
       })),
     };

@@ -9,7 +9,7 @@
 import { CriticalitySchema } from "@software-factory/floorplan";
 import { z } from "zod";
 import { LineInfoOutput } from "./floorplanOutputs.js";
-import { SourceOutput } from "./knowledgeOutputs.js";
+import { Instant, SourceOutput } from "./knowledgeOutputs.js";
 import { TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
 /** A line next to a line of the pack, and the dependency between them. */
@@ -74,6 +74,9 @@ export const ContextPackOutput = z.looseObject({
         title: z.string(),
         snippet: z.string(),
         source: SourceOutput,
+        createdAt: Instant.describe(
+          "When it was captured; the markdown dates it by source.capturedAt, else by this",
+        ),
         linked: LinkedOutput,
       }),
     )

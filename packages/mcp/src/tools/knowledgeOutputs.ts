@@ -10,7 +10,7 @@ import { DecisionStatusSchema, DocumentKindSchema } from "@software-factory/know
 import { z } from "zod";
 
 /** An ISO 8601 timestamp, as the knowledge base records times. */
-const Instant = z.string().describe("ISO 8601 timestamp");
+export const Instant = z.string().describe("ISO 8601 timestamp");
 
 /** Where a document came from, as it was captured. */
 export const SourceOutput = z.looseObject({
