@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { tallyAppended } from "./appendTally.js";
 import { type Clock, systemClock } from "./Clock.js";
 import { aFunction, anObject, checkArguments } from "./checkArguments.js";
 import { EventRegistry } from "./EventRegistry.js";
@@ -168,10 +169,12 @@ export class EventLog implements AsyncDisposable {
       maxEventBytes: this.#maxEventBytes,
     });
     const key = options.idempotencyKey;
-    return this.#store.append(prepared, {
+    const stored = await this.#store.append(prepared, {
       ...(key === undefined ? {} : { idempotencyKey: key, requestHash: requestHashOf(prepared) }),
       ...(options.expectedHead === undefined ? {} : { expectedHead: options.expectedHead }),
     });
+    tallyAppended(prepared, stored);
+    return stored;
   }
 
   /**

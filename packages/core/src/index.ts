@@ -8,6 +8,7 @@
  */
 
 export { abortable, type EitherSignal, eitherSignal } from "./abortable.js";
+export { countAppended } from "./appendTally.js";
 export {
   type Artifact,
   ArtifactIdSchema,

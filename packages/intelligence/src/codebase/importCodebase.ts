@@ -9,7 +9,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { strictInput } from "@software-factory/core";
+import { countAppended, strictInput } from "@software-factory/core";
 import { buildFloorGraph, toMermaid } from "@software-factory/floorplan";
 import { z } from "zod";
 import type { Factory } from "../factory/openFactory.js";
@@ -72,9 +72,9 @@ export interface CodebaseImportResult {
   /** Manifests or files that could not be read. */
   readonly problems: readonly ScanProblem[];
   /**
-   * Events appended (0 in a dry run, and on a re-run with nothing new): how
-   * far the log grew while the import wrote, so with another writer at the
-   * same time (another import of the same repository) its events count too.
+   * Events this import appended (0 in a dry run, and on a re-run with
+   * nothing new): those of another writer at the same time (another import
+   * of the same repository) are not counted.
    */
   readonly events: number;
   /** The floor plan after the import, as a Mermaid flowchart. */
@@ -130,8 +130,17 @@ async function writeImportPlan(
   plan: CodebaseImportPlan,
   options: Parameters<typeof applyImportPlan>[2],
 ): Promise<WrittenPlan> {
+  const { result: found, appended } = await countAppended(() => writePlan(factory, plan, options));
+  return { events: appended, found };
+}
+
+/** Writes the plan as {@link writeImportPlan} says; the captures it found already made. */
+async function writePlan(
+  factory: Factory,
+  plan: CodebaseImportPlan,
+  options: Parameters<typeof applyImportPlan>[2],
+): Promise<WrittenPlan["found"]> {
   const found = { blueprints: { unchanged: 0, revised: 0 }, documents: { unchanged: 0, revised: 0 } };
-  const before = await factory.log.head();
   const total =
     1 + plan.documents.length + plan.retractions.length + plan.artifacts.length + plan.links.length;
   let done = 0;
@@ -211,7 +220,7 @@ async function writeImportPlan(
     );
     for (const _ of batch) step();
   }
-  return { events: (await factory.log.head()) - before, found };
+  return found;
 }
 
 /**

@@ -3,7 +3,7 @@
  * factories open on the same folder: each document is captured once, and the
  * two results' created documents and blueprints add up to the captures the
  * log holds (a document the other run captured first counts as `unchanged`,
- * not `created`).
+ * not `created`), and their events add up to those the log gained.
  */
 import { importCodebase, openFactory } from "@software-factory/intelligence";
 import { describe, expect, it } from "vitest";
@@ -45,6 +45,24 @@ describe("two concurrent codebase imports", () => {
       const { documents: a } = first.counts;
       const { documents: b } = second.counts;
       expect(a.created + a.updated + a.unchanged).toBe(b.created + b.updated + b.unchanged);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+
+  it("each count only the events it appended, on one factory and on two open on one folder", async () => {
+    const { factory, dir, repo } = temp;
+    const other = await openFactory({ dir });
+    try {
+      const before = await factory.log.head();
+      const runs = await Promise.all([
+        importCodebase(factory, repo.root),
+        importCodebase(factory, repo.root),
+        importCodebase(other, repo.root),
+      ]);
+      const appended = (await factory.log.head()) - before;
+      expect(appended).toBeGreaterThan(PAGES);
+      expect(runs.reduce((total, run) => total + run.events, 0)).toBe(appended);
     } finally {
       await other.close();
     }
