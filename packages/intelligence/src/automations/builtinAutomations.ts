@@ -10,6 +10,7 @@ import {
   checkArguments,
   cutText,
   type EventLog,
+  type Signal,
   SignalCaptured,
   SignalRouted,
   type StoredEvent,
@@ -92,6 +93,16 @@ async function routedAgain(log: EventLog, event: StoredEvent): Promise<boolean> 
   return (await log.read({ after: event.seq, types, subjects: [event.subject], limit: 1 })).length > 0;
 }
 
+/**
+ * Whether a signal still waits for someone to take it up: not resolved and on
+ * no work item. Handled late (a first run on a factory with history, a cron
+ * run), a signal that was resolved or made into work meanwhile needs neither
+ * a routing nor a "new signal" notice: its work item answers for it.
+ */
+function needsAttention(signal: Signal): boolean {
+  return signal.resolvedAt === undefined && signal.workItems.length === 0;
+}
+
 /** The name of the automation that routes new signals; the routings it makes carry it as their actor. */
 export const ROUTE_NEW_SIGNALS = "route-new-signals";
 
@@ -99,14 +110,14 @@ function routeNewSignals(threshold: AutoRouteThreshold): Automation<BuiltinAutom
   return defineAutomation<BuiltinAutomationServices>({
     name: ROUTE_NEW_SIGNALS,
     description:
-      "Routes a new signal that has no line to the router's top line when it is confident, and tells the line's owner; when a person routes a signal (at capture, later, or to another line), tells that line's owner.",
+      "Routes a new signal that has no line to the router's top line when it is confident, and tells the line's owner; when a person routes a signal (at capture, later, or to another line), tells that line's owner. A signal resolved or made into work by the time its event is handled is left alone.",
     on: [SignalCaptured.type, SignalRouted.type],
     run: async (event, { services, emit, notify }) => {
       // Its own routings are announced when it makes them.
       if (event.type === SignalRouted.type && event.actor === `automation:${ROUTE_NEW_SIGNALS}`) return;
       await Promise.all([services.work.refresh(), services.floorplan.refresh()]);
       const signal = services.work.signal(event.subject);
-      if (signal === undefined) return;
+      if (signal === undefined || !needsAttention(signal)) return;
       // A captured signal that has a line by now was routed by a person: that routing's event tells the owner.
       if (event.type === SignalCaptured.type && signal.line !== undefined) return;
       // Handled late (a run that catches up), a routing may have been followed by another: the last one tells its owner.
