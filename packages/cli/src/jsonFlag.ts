@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { UsageError } from "./exitCodes.js";
-import { requireSource } from "./knownValues.js";
+import { readInput } from "./inputFile.js";
 
 /**
- * Reads a JSON flag: the value itself, or the file after `@`.
+ * Reads a JSON flag: the value itself, or the file after `@`, which may be a
+ * pipe (`@<(jq ...)`) or `-` for standard input (`@-`).
  *
- * @throws NotFoundError (`E_NOT_FOUND`, field `flag`) when the file is missing or a folder.
+ * @throws NotFoundError (`E_NOT_FOUND`, field `flag`) when the file is missing, a folder, a device or a socket.
  * @throws UsageError naming the flag when the file cannot be read or the JSON does not parse.
  * @example
  * ```ts
@@ -22,13 +22,7 @@ import { requireSource } from "./knownValues.js";
 export function readJsonFlag(value: string, flag: string): unknown {
   let text = value;
   if (value.startsWith("@")) {
-    const path = value.slice(1);
-    requireSource(path, "file", flag);
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (error) {
-      throw new UsageError(`${flag}: cannot read ${path}: ${(error as Error).message}`);
-    }
+    text = readInput(value.slice(1), flag).toString("utf8");
   }
   try {
     return JSON.parse(text);

@@ -26,6 +26,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs, type UnknownLines } from "../importDocs.js";
+import { inputName, withInputFile } from "../inputFile.js";
 import { stoppingOnInterrupt } from "../interruptibleImport.js";
 import { requireFileToWrite, requireSource } from "../knownValues.js";
 import { counted } from "../plural.js";
@@ -342,28 +343,29 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("codeowners")
       .description("propose lines from a CODEOWNERS file (default the repository's own) and merge them")
-      .argument("[file]", "a CODEOWNERS file", nameArgument("<file>")),
+      .argument("[file]", "a CODEOWNERS file, a pipe, or - for stdin", nameArgument("<file>")),
   ).action(
     action(context, async (session, file, flags) => {
-      // Checked before the factory opens, so a missing file creates nothing; the label names the file read.
-      if (file !== undefined) requireSource(file as string, "file");
-      const label = (file as string | undefined) ?? repositoryCodeowners(process.cwd());
-      await applyImported(
-        session,
-        label,
-        "codeowners",
-        async (factory) => {
-          const operators = factory.floorplan.toPlan().operators;
-          if (file === undefined) {
-            const found = await importCodeowners(process.cwd(), { operators });
-            if (found === undefined) throw noCodeowners(process.cwd());
-            return found;
-          }
-          const parsed = parseCodeowners(await readSourceText(label), label);
-          return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
-        },
-        flags as PlanImportFlags,
-      );
+      // Checked (a pipe or stdin read) before the factory opens, so a missing file creates nothing; the label names the file read.
+      const label = file === undefined ? repositoryCodeowners(process.cwd()) : inputName(file as string);
+      const apply = (read: string | undefined) =>
+        applyImported(
+          session,
+          label,
+          "codeowners",
+          async (factory) => {
+            const operators = factory.floorplan.toPlan().operators;
+            if (read === undefined) {
+              const found = await importCodeowners(process.cwd(), { operators });
+              if (found === undefined) throw noCodeowners(process.cwd());
+              return found;
+            }
+            const parsed = parseCodeowners(await readSourceText(read), label);
+            return { plan: codeownersToPlan(parsed.rules, { operators }), problems: parsed.problems };
+          },
+          flags as PlanImportFlags,
+        );
+      await (file === undefined ? apply(undefined) : withInputFile(file as string, undefined, apply));
     }),
   );
 
@@ -401,23 +403,29 @@ export function registerImport(program: Command, context: CliContext): void {
     command
       .command("backstage")
       .description("propose lines, domains and operators from a Backstage catalog and merge them")
-      .argument("<file>", "catalog-info.yaml (any number of YAML documents)", nameArgument("<file>")),
+      .argument(
+        "<file>",
+        "catalog-info.yaml (any number of YAML documents), a pipe, or - for stdin",
+        nameArgument("<file>"),
+      ),
   ).action(
     action(context, async (session, file, flags) => {
-      requireSource(file as string, "file");
-      await applyImported(
-        session,
-        file as string,
-        "backstage",
-        async (factory) => {
-          const known = factory.floorplan.toPlan();
-          return importBackstage(await readSourceText(file as string), file as string, {
-            operators: known.operators,
-            domains: known.domains,
-            lines: known.lines,
-          });
-        },
-        flags as PlanImportFlags,
+      const label = inputName(file as string);
+      await withInputFile(file as string, undefined, (read) =>
+        applyImported(
+          session,
+          label,
+          "backstage",
+          async (factory) => {
+            const known = factory.floorplan.toPlan();
+            return importBackstage(await readSourceText(read), label, {
+              operators: known.operators,
+              domains: known.domains,
+              lines: known.lines,
+            });
+          },
+          flags as PlanImportFlags,
+        ),
       );
     }),
   );

@@ -14,6 +14,7 @@ import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
+import { inputName, withInputFile } from "../inputFile.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireLines, requireSource, requireWorkItem } from "../knownValues.js";
 import { namingFlags } from "../namingFlags.js";
@@ -27,18 +28,24 @@ import { withStagedFactory } from "../stagedFactory.js";
  * problem, the counts, then the notes given). The source it reads is checked first, and a factory
  * that does not exist yet is created only once the import into it has
  * succeeded (see {@link withStagedFactory}), so a missing or malformed
- * source creates no factory.
+ * source creates no factory. A file source may be a pipe or `-` (standard
+ * input), read once before the factory opens; `run` gets a path it can read.
  */
 async function runConnector(
   session: Session,
   label: string,
   source: { readonly path: string; readonly kind: "file" | "folder" },
-  run: (factory: Factory) => Promise<ConnectorSummary>,
+  run: (factory: Factory, file: string) => Promise<ConnectorSummary>,
   notes: readonly string[] = [],
 ): Promise<void> {
   const { options, output, fail } = session;
-  requireSource(source.path, source.kind);
-  const summary = await withStagedFactory(options, run);
+  const staged = (file: string) => withStagedFactory(options, (factory) => run(factory, file));
+  let summary: ConnectorSummary;
+  if (source.kind === "file") summary = await withInputFile(source.path, undefined, staged);
+  else {
+    requireSource(source.path, source.kind);
+    summary = await staged(source.path);
+  }
   if (summary.problems.length > 0) fail();
   if (options.json) {
     output.json(summary);
@@ -169,7 +176,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .description("a JUnit XML report as test evidence, linked to the requirements its tests verify")
     .argument(
       "<file>",
-      "JUnit XML (jest-junit, pytest --junitxml, surefire, go-junit-report, vitest)",
+      "JUnit XML (jest-junit, pytest --junitxml, surefire, go-junit-report, vitest), a pipe, or - for stdin",
       nameArgument("<file>"),
     )
     .option("--run-id <id>", "id of the test run (default the report's, else a hash of the file)")
@@ -181,13 +188,13 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         if (runId !== undefined) parseFlag(NameValue, runId, "--run-id");
         await runConnector(
           session,
-          file as string,
+          inputName(file as string),
           { path: file as string, kind: "file" },
-          async (factory) => {
+          async (factory, read) => {
             if (workItem !== undefined) await requireWorkItem(factory, workItem, "--work-item");
             return namingFlags({ runId: "--run-id", workItem: "--work-item", line: "--line" }, () =>
               importJUnitReport(factory, {
-                file: file as string,
+                file: read,
                 ...(runId === undefined ? {} : { runId }),
                 ...(workItem === undefined ? {} : { workItem }),
                 ...(line === undefined ? {} : { line }),
@@ -201,7 +208,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
   importCommand
     .command("issues")
     .description("a GitHub (gh issue list --json ...) or GitLab (API) issue export as signals or work items")
-    .argument("<file>", "the JSON export", nameArgument("<file>"))
+    .argument("<file>", "the JSON export, a pipe, or - for stdin", nameArgument("<file>"))
     .requiredOption("--format <format>", "github or gitlab")
     .option("--as <what>", "signals or work-items", "signals")
     .option("--line <line>", "line for issues whose labels name none")
@@ -221,15 +228,15 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const as = parseFlag(z.enum(["signals", "work-items"]), given.as, "--as");
         await runConnector(
           session,
-          file as string,
+          inputName(file as string),
           { path: file as string, kind: "file" },
-          async (factory) => {
+          async (factory, read) => {
             // An unknown line is E_NOT_FOUND, as for every other --line (the import's own check says E_VALIDATION).
             await requireLines(factory, given.line === undefined ? [] : [given.line], "--line");
             return namingFlags({ line: "--line", records: "--records" }, () =>
               namingRecordsFlag(() =>
                 importIssues(factory, {
-                  file: file as string,
+                  file: read,
                   format,
                   as: as === "work-items" ? "workItems" : "signals",
                   includeClosed: given.includeClosed === true,
@@ -248,7 +255,7 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
     .description(
       "any JSON Lines export as knowledge documents, signals or artifacts, by a mapping of dotted paths",
     )
-    .argument("<file>", "the JSON Lines file", nameArgument("<file>"))
+    .argument("<file>", "the JSON Lines file, a pipe, or - for stdin", nameArgument("<file>"))
     .requiredOption(
       "--mapping <json|@file>",
       'the mapping, e.g. {"target":"signal","id":"ticket.id","title":"ticket.subject","body":"ticket.text"}',
@@ -259,8 +266,12 @@ export function registerImportConnectors(importCommand: Command, context: CliCon
         const given = flags as { mapping: string; records?: string };
         const mapping = parseFlag(JsonlMappingSchema, readJsonFlag(given.mapping, "--mapping"), "--mapping");
         const records = recordsOption(given.records);
-        await runConnector(session, file as string, { path: file as string, kind: "file" }, (factory) =>
-          namingRecordsFlag(() => importJsonl(factory, { file: file as string, mapping, ...records })),
+        await runConnector(
+          session,
+          inputName(file as string),
+          { path: file as string, kind: "file" },
+          (factory, read) =>
+            namingRecordsFlag(() => importJsonl(factory, { file: read, mapping, ...records })),
         );
       }),
     );

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeText } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
@@ -24,7 +23,8 @@ import {
   SinceFlag,
   TagFlag,
 } from "../flags.js";
-import { filteredOnLines, requireLines, requireSource } from "../knownValues.js";
+import { inputName, readInput, requireInput } from "../inputFile.js";
+import { filteredOnLines, requireLines } from "../knownValues.js";
 import { type FlagsOfFields, namingFlags } from "../namingFlags.js";
 import type { Output } from "../Output.js";
 import { oneLine } from "../printable.js";
@@ -71,15 +71,20 @@ interface BodyFlags {
   readonly file?: string;
 }
 
-/** The body given by `--body` or `--file`, with the file's absolute path; `undefined` when neither is given. */
+/**
+ * The body given by `--body` or `--file`, with the file's absolute path (a
+ * pipe or standard input has none: it is no address to capture again from);
+ * `undefined` when neither is given.
+ */
 interface GivenBody {
   readonly text: string;
+  readonly flag: "--body" | "--file";
   readonly file?: string;
 }
 
 /**
- * Reads `--body` or `--file` (one of them at most): a file is read as UTF-8
- * text with core's `decodeText`, so bytes that are not text are refused at
+ * Reads `--body` or `--file` (one of them at most): a file (or a pipe, or
+ * `-` for standard input) is read as UTF-8 text with core's `decodeText`, so bytes that are not text are refused at
  * their line and column instead of stored as U+FFFD. A body that is empty or
  * blank is refused: it would be a document with nothing to find or read.
  *
@@ -91,23 +96,17 @@ function readBody(flags: BodyFlags): GivenBody | undefined {
     throw new UsageError("give --body or --file, not both");
   if (flags.file === undefined) {
     if (flags.body === undefined) return undefined;
-    return { text: parseFlag(NameValue, flags.body, "--body") };
+    return { text: parseFlag(NameValue, flags.body, "--body"), flag: "--body" };
   }
-  requireSource(flags.file, "file", "--file");
-  const path = resolve(flags.file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new UsageError(`--file: cannot read ${path}: ${(error as Error).message}`);
-  }
-  const decoded = decodeText(bytes);
+  const stream = requireInput(flags.file, "--file") === "stream";
+  const path = stream ? inputName(flags.file) : resolve(flags.file);
+  const decoded = decodeText(readInput(flags.file, "--file"));
   if ("notText" in decoded) {
     const { line, column, message } = decoded.notText;
     throw new UsageError(`--file: ${path}:${line}:${column} ${message}`);
   }
   if (decoded.text.trim() === "") throw new UsageError(`--file: ${path} is empty (a document needs a body)`);
-  return { text: decoded.text, file: path };
+  return { text: decoded.text, flag: "--file", ...(stream ? {} : { file: path }) };
 }
 
 /** Which flag each field of a captured or revised document came from, the body from `--body` or `--file`. */
@@ -115,7 +114,7 @@ function documentFlags(body: GivenBody | undefined): FlagsOfFields {
   return {
     kind: "--kind",
     title: "--title",
-    body: body?.file === undefined ? "--body" : "--file",
+    body: body?.flag ?? "--body",
     "source.author": "--author",
     "source.capturedAt": "--at",
     lines: "--line",
@@ -302,7 +301,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .requiredOption("--kind <kind>", "what it is: note, runbook, insight, research, requirement...")
     .requiredOption("--title <title>", "its title")
     .option("--body <text>", "its markdown body")
-    .option("--file <path>", "a UTF-8 markdown file to take the body from")
+    .option("--file <path>", "a UTF-8 markdown file to take the body from, a pipe, or - for stdin")
     .option("--author <name>", "who wrote or said it, an operator id or a name (default the actor)")
     .option("--at <when>", `when it was written or said: ${AT_VALUES} (default now)`)
     .option("--line <line>", "a line of the floor plan it concerns (repeatable)", collect)
@@ -373,7 +372,7 @@ export function registerKnowledge(program: Command, context: CliContext): void {
     .requiredOption("--reason <why>", "why it changes (kept with the revision)")
     .option("--title <title>", "the new title")
     .option("--body <text>", "the new markdown body")
-    .option("--file <path>", "a UTF-8 markdown file to take the new body from")
+    .option("--file <path>", "a UTF-8 markdown file to take the new body from, a pipe, or - for stdin")
     .option("--tag <tag>", "the tags, replacing the document's (repeatable)", collect)
     .option("--line <line>", "the lines, replacing the document's (repeatable)", collect);
   decisionRevisionOptions(revise)
