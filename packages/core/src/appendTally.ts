@@ -5,6 +5,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { aFunction, checkArguments } from "./checkArguments.js";
 import type { PreparedEvent, StoredEvent } from "./EventStore.js";
 
 /** The count of a {@link countAppended} call, and the one it runs in, if any. */
@@ -29,6 +30,7 @@ const tallies = new AsyncLocalStorage<Tally>();
  * count for `work` too.
  *
  * @returns what `work` resolved with, and the events appended.
+ * @throws ValidationError naming `work` when it is not a function.
  * @example
  * ```ts
  * const { appended } = await countAppended(() => kb.capture(note));
@@ -40,6 +42,7 @@ export async function countAppended<T>(work: () => Promise<T>): Promise<{
   /** The events its appends stored. */
   readonly appended: number;
 }> {
+  checkArguments("countAppended", { work: [aFunction, work] });
   const tally: Tally = { appended: 0, outer: tallies.getStore() };
   const result = await tallies.run(tally, work);
   return { result, appended: tally.appended };

@@ -256,6 +256,7 @@ const FUNCTIONS: Record<
   },
   findUnsafeLineCharacter: { call: core.findUnsafeLineCharacter, params: [p("text", "string", () => "Pay")] },
   toSafeLine: { call: core.toSafeLine, params: [p("text", "string", () => "Pay")] },
+  countAppended: { call: core.countAppended, params: [p("work", "function", () => async () => 1)] },
   firstSafeLine: { call: core.firstSafeLine, params: [p("candidates", "string?", () => "Pay")] },
   cutText: {
     call: core.cutText,

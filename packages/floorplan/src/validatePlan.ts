@@ -1,4 +1,5 @@
-import { nearNames, type ValidationIssue } from "@software-factory/core";
+import { checkArguments, nearNames, type ValidationIssue } from "@software-factory/core";
+import { z } from "zod";
 import { DependencyIndex } from "./internal/DependencyIndex.js";
 import { parsed, ValidatePlanOptionsSchema } from "./internal/floorPlanInputs.js";
 import { type CompiledPattern, compilePattern } from "./internal/pattern.js";
@@ -297,12 +298,14 @@ const CYCLE_LINES_SHOWN = 10;
  * the `no-dependency-cycles` standard, so both name a cycle alike.
  *
  * @param cycle The cycle's line ids, ending where it starts, as `FloorPlan.cycles` gives it (`["a", "b", "a"]`).
+ * @throws ValidationError naming `cycle` when it is not a list of strings.
  * @example
  * ```ts
  * formatCycle(["a", "b", "a"]); // "a -> b -> a"
  * ```
  */
 export function formatCycle(cycle: readonly string[]): string {
+  checkArguments("formatCycle", { cycle: [z.array(z.string()), cycle] });
   // The cycle ends where it starts: [a, b, ..., a].
   const lines = cycle.length - 1;
   if (lines <= CYCLE_LINES_SHOWN + 1) return cycle.join(" -> ");

@@ -54,6 +54,7 @@ const FUNCTIONS: Record<string, SweptArgument<Kind>> = {
   criticalityRank: { name: "criticality", kind: "criticality" },
   codeownersToPlan: { name: "rules", kind: "list" },
   formatProblems: { name: "problems", kind: "list" },
+  formatCycle: { name: "cycle", kind: "list" },
   diffPlans: { name: "before", kind: "object" },
   mergePlans: { name: "base", kind: "object" },
   planChanges: { name: "current", kind: "object" },
