@@ -188,10 +188,12 @@ export interface Automation<Services = unknown> {
  * given and is no function.
  * @example
  * ```ts
+ * // floorplan.operator.declared: subject the operator's id, data their declaration
+ * // (id, name, email, roles...); it comes again when their declaration changes.
  * const welcome = defineAutomation({
  *   name: "welcome-operators",
- *   description: "Greets every new operator in their inbox.",
- *   on: ["operator.added"],
+ *   description: "Greets each operator the floor plan declares in their inbox.",
+ *   on: ["floorplan.operator.declared"],
  *   run: (event, { notify }) => notify({ to: event.subject, title: "Welcome", body: "" }),
  * });
  * ```
