@@ -269,11 +269,12 @@ async function main(): Promise<number> {
     process.stderr.write(`factory-mcp: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  // As `factory --help` and `factory -V` print theirs: on stdout, since no protocol is spoken
+  // (the usage after a usage error goes to stderr, above).
   if (values.help) {
-    process.stderr.write(USAGE);
+    process.stdout.write(USAGE);
     return 0;
   }
-  // As `factory -V` prints its version: on stdout, since no protocol is spoken.
   if (values.version) {
     process.stdout.write(`${SERVER_VERSION}\n`);
     return 0;

@@ -119,4 +119,19 @@ describe("factory-mcp --instructions and --tools", () => {
       expect(stdout).toBe(`${SERVER_VERSION}\n`);
     }
   });
+
+  it("prints its usage on stdout with --help and -h, exit 0, and on stderr after a usage error, exit 2", async () => {
+    const run = promisify(execFile);
+    for (const flag of ["--help", "-h"]) {
+      const { stdout, stderr } = await run(process.execPath, [...bin, flag], { cwd: repoRoot });
+      expect(stdout).toMatch(/^usage: factory-mcp \[--dir \.factory\]/);
+      expect(stderr).toBe("");
+    }
+    const failed = (await run(process.execPath, [...bin, "--nope"], { cwd: repoRoot }).catch(
+      (error: unknown) => error,
+    )) as { code: number; stdout: string; stderr: string };
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/^factory-mcp: .*--nope.*\nusage: factory-mcp /s);
+  });
 });
