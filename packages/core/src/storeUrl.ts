@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { checkArguments } from "./checkArguments.js";
+
 /** How a PostgreSQL URL given as a store starts, in any case (`POSTGRES://` too). */
 const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
 
@@ -9,6 +12,7 @@ const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
  * The user, host, port and database stay, so the message still says which
  * URL was wrong. Anything else is returned as it is.
  *
+ * @throws ValidationError naming `value` when it is not a string.
  * @example
  * ```ts
  * redactStore("postgres://ana:s3cret@db.example.com:5432/factory"); // "postgres://ana:***@db.example.com:5432/factory"
@@ -17,6 +21,7 @@ const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
  * ```
  */
 export function redactStore(value: string): string {
+  if (typeof value !== "string") checkArguments("redactStore", { value: [z.string(), value] });
   // A URL with a host; postgres:/u:pw@db/f parses too, with all of it in the path, and is masked below.
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url !== undefined && url.host !== "") {
@@ -50,6 +55,7 @@ const MISTYPED_URL =
  * `pg//u:pw@db/f`). A path given as `./...` is never one. The reason does
  * not quote the value: show it with {@link redactStore}.
  *
+ * @throws ValidationError naming `value` when it is not a string.
  * @example
  * ```ts
  * mistypedStoreUrl("postgres//ana:s3cret@db/factory"); // "looks like a URL but is not a postgres:// ..."
@@ -57,6 +63,7 @@ const MISTYPED_URL =
  * ```
  */
 export function mistypedStoreUrl(value: string): string | undefined {
+  if (typeof value !== "string") checkArguments("mistypedStoreUrl", { value: [z.string(), value] });
   if (POSTGRES_SCHEME.test(value)) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     return "expected a postgres:// or postgresql:// URL, or a path to a SQLite file";

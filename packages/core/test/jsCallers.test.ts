@@ -256,6 +256,11 @@ const FUNCTIONS: Record<
   },
   findUnsafeLineCharacter: { call: core.findUnsafeLineCharacter, params: [p("text", "string", () => "Pay")] },
   toSafeLine: { call: core.toSafeLine, params: [p("text", "string", () => "Pay")] },
+  redactStore: { call: core.redactStore, params: [p("value", "string", () => "postgres://u:pw@db/f")] },
+  mistypedStoreUrl: {
+    call: core.mistypedStoreUrl,
+    params: [p("value", "string", () => "postgres//u:pw@db/f")],
+  },
   countAppended: { call: core.countAppended, params: [p("work", "function", () => async () => 1)] },
   firstSafeLine: { call: core.firstSafeLine, params: [p("candidates", "string?", () => "Pay")] },
   cutText: {
