@@ -2,17 +2,20 @@
  * Knowledge search quality and speed on the public retrieval sets in
  * `../shared/data/ir` (read in place), beside what a user would pick instead:
  * SQLite FTS5 (porter), MiniSearch and Orama, each with its defaults and with
- * the best settings found for it. Then latency at 100,000 chunks.
+ * the best settings found for it. Then latency at 100,000 chunks, and
+ * capture latency across checkpoints in a long-running process.
  *
  * The parts are in `bench/knowledge/`: the engines (`engines.ts`, other
  * embedders in `embedders.ts`), measuring one (`measure.ts`), the quality table
- * (`quality.ts`), 100,000 chunks (`scale.ts`) and indexing through the
- * knowledge base (`throughKnowledgeBase.ts`).
+ * (`quality.ts`), 100,000 chunks (`scale.ts`), indexing through the
+ * knowledge base (`throughKnowledgeBase.ts`) and captures across checkpoints
+ * (`checkpointLatency.ts`).
  */
 import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CACHES_ACROSS_PROCESSES } from "./knowledge/cachesAcrossProcesses.js";
+import { checkpointLatency } from "./knowledge/checkpointLatency.js";
 import { otherEmbedders } from "./knowledge/embedders.js";
 import { qualityTable } from "./knowledge/quality.js";
 import { atScale } from "./knowledge/scale.js";
@@ -35,6 +38,7 @@ const quality = await qualityTable(sets, others.measured);
 const base = sets.find((set) => set.name.startsWith("msmarco")) ?? (sets[0] as IrSet);
 const { scaleSet, heading, scaleTable, stepsTable, recallLine } = await atScale(base);
 const { kbLine, longLine } = await throughKnowledgeBase(scaleSet, base);
+const checkpoints = await checkpointLatency();
 
 writeReport("knowledge", "Knowledge search: quality and speed", [
   "Produced by `npm run bench -- knowledge`. Sets read in place from `../shared/data/ir` (BEIR layout); nDCG@10 with graded relevance and recall@100 as BEIR reports them. Each engine indexes title and text; queries are the sets' own. Latency is one query at a time in one process, top 100, over a second pass of the queries (the first, untimed, warms the process up as a running server is). Index heap is the growth of V8 heap + array buffers after building (FTS5 lives outside the V8 heap, so it shows about 0).",
@@ -49,5 +53,6 @@ writeReport("knowledge", "Knowledge search: quality and speed", [
   kbLine,
   longLine,
   CACHES_ACROSS_PROCESSES,
+  checkpoints,
   `Peak RSS of the benchmark process: ${peakRssMiB()} MiB. Load average (1 minute) of the machine, shared with other work: ${loadAtStart.toFixed(1)} when the run started, ${(loadavg()[0] as number).toFixed(1)} when it ended, on ${availableParallelism()} cores.`,
 ]);

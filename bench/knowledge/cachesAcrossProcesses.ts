@@ -16,5 +16,5 @@ export const CACHES_ACROSS_PROCESSES = [
   "| f1 | 1,000th `knowledge.capture` of one SDK process (`checkpointEvery` 1,000), and the 1,001st | 1,120 ms, 1.8 ms | 2.5 ms, 1,487 ms |",
   "| f4 | the same | 4,451 ms, 13.7 ms | 2.3 ms, 6,366 ms |",
   "",
-  "At f1 a lexical search costs no less CPU: the graphs it no longer reads are 13 MB, and it re-cuts the two documents captured since the caches (loading the markdown parser), where before the capturing process had saved them. The capture after a checkpoint waits for the rest of the save before it re-indexes (searches with nothing to re-index do not).",
+  "At f1 a lexical search costs no less CPU: the graphs it no longer reads are 13 MB, and it re-cuts the two documents captured since the caches (loading the markdown parser), where before the capturing process had saved them. In these runs the capture after a checkpoint waited for the rest of the save before it re-indexed; it no longer does (capture latency across checkpoints, below).",
 ].join("\n");

@@ -176,9 +176,16 @@ export class DocumentStore {
     for (const [key, id] of snapshot.keys) this.#byKey.set(key, id);
   }
 
-  /** What the caches keep of the store, for {@link DocumentStore}'s constructor to restore. */
+  /**
+   * What the caches keep of the store, for {@link DocumentStore}'s constructor
+   * to restore: a copy, which the events folded after it leave as it is.
+   */
   snapshot(): DocumentStoreSnapshot {
-    return { documents: [...this.#documents.values()], keys: [...this.#byKey], changes: [...this.#changes] };
+    return {
+      documents: [...this.#documents.values()],
+      keys: [...this.#byKey],
+      changes: [...this.#changes].map(([id, changes]) => [id, [...changes]]),
+    };
   }
 
   /** Number of documents, retracted and superseded included. */

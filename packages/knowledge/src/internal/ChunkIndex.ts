@@ -78,8 +78,10 @@ export class ChunkIndex {
   readonly #past: PastRevisionChunks;
   /** Reads the vector graphs of the caches loaded, until they are first needed (see {@link ChunkIndex.loadVectors}). */
   #savedVectors: (() => VectorIndex | undefined) | undefined;
-  /** Chunks replaced or removed while the saved graphs were not read yet: their vectors there are out of date. */
-  readonly #removedUnread = new Set<string>();
+  /** Chunks replaced or removed while the saved graphs were unread, or held by a save: taken out of them after. */
+  readonly #removedLater = new Set<string>();
+  /** Whether a save is writing the vector graphs: they get no adds or removals meanwhile. */
+  #vectorsHeld = false;
   #vectorsRebuilt = false;
 
   constructor(private readonly settings: ChunkIndexSettings) {
@@ -87,9 +89,14 @@ export class ChunkIndex {
     this.#past = new PastRevisionChunks(settings);
   }
 
-  /** Whether every chunk has its vector (the caches are complete). */
+  /** Number of chunks waiting for their vectors. */
+  get waiting(): number {
+    return this.#unembedded.size;
+  }
+
+  /** Whether every chunk has its vector and no embedding pass runs (the caches are complete). */
   get complete(): boolean {
-    return this.#savedVectors === undefined && this.#unembedded.size === 0;
+    return this.#savedVectors === undefined && this.#unembedded.size === 0 && this.#embedding === undefined;
   }
 
   /**
@@ -146,8 +153,8 @@ export class ChunkIndex {
   #replaceChunks(id: string, chunks: readonly PreparedChunk[]): void {
     const previous = Array.from({ length: this.#chunksOf.get(id) ?? 0 }, (_, index) => `${id}#${index}`);
     this.#lexical.removeAll(previous);
-    if (this.#savedVectors === undefined) this.#vector.removeAll(previous);
-    else for (const chunkId of previous) this.#removedUnread.add(chunkId);
+    if (this.#savedVectors === undefined && !this.#vectorsHeld) this.#vector.removeAll(previous);
+    else for (const chunkId of previous) this.#removedLater.add(chunkId);
     for (const chunkId of previous) {
       this.#chunks.delete(chunkId);
       this.#unembedded.delete(chunkId);
@@ -184,10 +191,10 @@ export class ChunkIndex {
         this.#vectorsRebuilt = true;
         for (const id of this.#chunks.keys()) this.#unembedded.add(id);
       } else {
-        vector.removeAll(this.#removedUnread);
+        vector.removeAll(this.#removedLater);
         this.#vector = vector;
       }
-      this.#removedUnread.clear();
+      this.#removedLater.clear();
     }
     await this.embedPending(documents, signal);
   }
@@ -198,6 +205,8 @@ export class ChunkIndex {
    * While the vector graphs of the caches loaded are not read yet (see
    * {@link ChunkIndex.loadVectors}), the chunks wait: a process that only
    * searches lexically, lists or writes neither reads the graphs nor embeds.
+   * While a save writes the graphs ({@link ChunkIndex.save}), they wait too, for a call after it:
+   * vector searches meanwhile walk the graphs as saved, without the chunks re-cut since.
    *
    * When `signal` aborts, the call stops waiting and rejects with its reason
    * at once. The pass goes on for the other callers waiting for it; once
@@ -209,7 +218,7 @@ export class ChunkIndex {
   async embedPending(documents: DocumentStore, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     while (this.#embedding !== undefined) await this.#waitFor(this.#embedding, signal);
-    if (this.#unembedded.size === 0 || this.#savedVectors !== undefined) return;
+    if (this.#unembedded.size === 0 || this.#savedVectors !== undefined || this.#vectorsHeld) return;
     const controller = new AbortController();
     const pass: EmbeddingPass = {
       done: this.#embedAll(documents, [...this.#unembedded], controller.signal).finally(() => {
@@ -386,20 +395,49 @@ export class ChunkIndex {
   }
 
   /**
-   * Writes the caches to `dir` (see `writeChunkCaches`: a crash midway leaves
-   * caches that load as they were or are rebuilt), stamped with the log
-   * position they reflect and the id of the event there, in steps with turns
-   * of the event loop between. The documents are taken as they are when it
-   * is called; nothing may be re-indexed until it resolves.
+   * Readies the indexes for {@link ChunkIndex.save}: reads the vector graphs and embeds what waits
+   * ({@link ChunkIndex.loadVectors}), compacts the lexical index; `false` when the embedder failed.
    */
-  async save(dir: string, documents: DocumentStore, stamp: LogStamp): Promise<void> {
-    await writeChunkCaches(
-      dir,
-      { documents, chunks: this.#chunks, lexical: this.#lexical, vector: this.#vector },
-      stamp,
-      this.settings,
-    );
-    this.#vectorsRebuilt = false;
+  async prepareSave(documents: DocumentStore): Promise<boolean> {
+    await this.loadVectors(documents);
+    await this.#lexical.compact();
+    return this.#unembedded.size === 0 || this.#embedError === undefined;
+  }
+
+  /**
+   * Writes the caches to `dir` (see `writeChunkCaches`: a crash midway leaves
+   * caches that load as they were or are rebuilt), stamped with what `stamp`
+   * resolves to (none: nothing is written), in steps with turns of the event
+   * loop between; resolves to whether they were written. The caches are
+   * taken when it is called, before it yields (the indexes must then be
+   * {@link ChunkIndex.complete} and reflect `documents`): the documents,
+   * copies of the chunks and the lexical image. Re-indexing may go on
+   * meanwhile; the vector graphs being written are held (chunks re-cut
+   * wait for their vectors, replaced ones leave the graphs, once it ends).
+   */
+  async save(
+    dir: string,
+    documents: DocumentStore,
+    stamp: () => Promise<LogStamp | undefined>,
+  ): Promise<boolean> {
+    const caches = {
+      documents: documents.snapshot(),
+      chunks: [...this.#chunks],
+      lexical: this.#lexical.serialize(),
+      vector: this.#vector,
+    };
+    this.#vectorsHeld = true;
+    try {
+      const at = await stamp();
+      if (at === undefined) return false;
+      await writeChunkCaches(dir, caches, at, this.settings);
+      this.#vectorsRebuilt = false;
+      return true;
+    } finally {
+      this.#vectorsHeld = false;
+      this.#vector.removeAll(this.#removedLater);
+      this.#removedLater.clear();
+    }
   }
 
   /**

@@ -44,8 +44,10 @@ export class KnowledgeProjection {
   readonly #dirty = new Set<string>();
   /** The re-indexing pass in progress (it yields to the event loop, so others may call meanwhile). */
   #reindexing: Promise<void> | undefined;
-  /** The save of the caches in progress (it yields too; no re-indexing starts meanwhile). */
+  /** The save of the caches in progress (it yields too; re-indexing goes on meanwhile). */
   #saving: Promise<void> | undefined;
+  /** Set while the save brings the indexes up to the last documents folded and takes the caches: no re-indexing starts. */
+  #holding: Promise<void> | undefined;
   #projection: Projection | undefined;
   /** Loading the caches and folding the log, once started. */
   #loading: Promise<void> | undefined;
@@ -79,7 +81,9 @@ export class KnowledgeProjection {
    * When `signal` aborts while new chunks are embedded, it stops waiting for
    * them and rejects with the signal's reason (see `ChunkIndex.embedPending`):
    * the documents are folded whole, and the chunks not embedded yet wait for
-   * the next sync.
+   * the next sync. While a save of the caches runs, it embeds nothing: the
+   * save embeds those chunks before it takes the caches, or the next sync
+   * or vector search after it does.
    *
    * @throws ClosedError after {@link KnowledgeProjection.close}.
    */
@@ -88,7 +92,7 @@ export class KnowledgeProjection {
     await this.#load();
     const position = await (this.#projection as Projection).catchUp();
     await this.#reindexDirty();
-    await this.#index.embedPending(this.#documents, signal);
+    if (this.#saving === undefined) await this.#index.embedPending(this.#documents, signal);
     if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#checkpoint();
     return position;
   }
@@ -150,13 +154,13 @@ export class KnowledgeProjection {
   /**
    * Re-indexes the documents changed since the last pass, one pass at a time:
    * a call made while a pass runs waits for it and then indexes what is
-   * still dirty, so it never reads the indexes half re-cut; while a save of
-   * the caches runs, a call with documents to re-index waits for it (the
-   * indexes must not change while they are written), one with none goes on.
+   * still dirty, so it never reads the indexes half re-cut. While a save
+   * takes the caches (see `#save`), a call with documents to re-index waits
+   * for that moment, one with none goes on.
    */
   async #reindexDirty(): Promise<void> {
     for (;;) {
-      const busy = this.#reindexing ?? (this.#dirty.size > 0 ? this.#saving : undefined);
+      const busy = this.#reindexing ?? (this.#dirty.size > 0 ? this.#holding : undefined);
       if (busy === undefined) break;
       await busy.catch(() => undefined);
     }
@@ -222,9 +226,8 @@ export class KnowledgeProjection {
 
   /**
    * Starts a checkpoint, a save of the caches, without waiting for it: the
-   * write whose sync crossed `checkpointEvery` returns at once, reads go
-   * on meanwhile, and the writes after it wait for the save to re-index (see
-   * `#saveCaches`); `close` waits for it.
+   * write whose sync crossed `checkpointEvery` returns at once, and reads and
+   * writes go on meanwhile (see `#saveCaches`); `close` waits for it.
    */
   #checkpoint(): void {
     this.#sinceCheckpoint = 0;
@@ -233,41 +236,15 @@ export class KnowledgeProjection {
 
   /**
    * Saves the caches, one save at a time (a call while one runs gets that
-   * one): while it runs, no re-indexing starts. It first brings the indexes
-   * up to the documents folded (re-indexes them, reads the vector graphs
-   * when they were not read yet and embeds what waits), then writes them
-   * stamped with the position and the id of the event there, the documents
-   * and indexes taken as they are at that moment. When events were folded
-   * meanwhile (another write), it starts over, at most three times, then
-   * leaves the caches to the next checkpoint or the close; when the embedder
-   * fails, it leaves them at once (they wait for the vectors). When the log
-   * cannot be read (closed before the knowledge base), the caches on disk
-   * stay as they are: older, and still true of the log. Caches that cannot
-   * be written (the folder is not writable, the disk is full) never fail a
-   * sync or a close: the next open folds the log after the caches it finds,
-   * or the whole log. Caches that must not be saved (`saveCaches` false)
-   * never are.
+   * one; see `#save`). Caches that cannot be written (the folder is not
+   * writable, the disk is full) never fail a sync or a close: the next open
+   * folds the log after the caches it finds, or the whole log. Caches that
+   * must not be saved (`saveCaches` false) never are.
    */
   #saveCaches(): Promise<void> {
     const dir = this.#dir;
     if (dir === undefined || !this.#writeCaches) return Promise.resolve();
-    this.#saving ??= (async () => {
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
-        await this.#reindexPass();
-        await this.#index.loadVectors(this.#documents);
-        // The embedder failed (its warning is on searches): the caches wait for the vectors.
-        if (!this.#index.complete) return;
-        const position = this.position;
-        const stamp = await logStampAt(this.#log, position).catch(() => undefined);
-        if (stamp === undefined) return;
-        if (position !== this.position || this.#dirty.size > 0 || !this.#index.complete) continue;
-        const folded = this.#sinceCaches;
-        await this.#index.save(dir, this.#documents, stamp);
-        this.#sinceCaches -= folded;
-        return;
-      }
-    })()
+    this.#saving ??= this.#save(dir)
       .catch(() => {
         // Only a slower next open: the caches it reads are stamped, so a half-written set is rebuilt, not trusted.
       })
@@ -276,7 +253,62 @@ export class KnowledgeProjection {
       });
     return this.#saving;
   }
+
+  /**
+   * Brings the indexes up to the documents folded (re-indexes them, reads
+   * the vector graphs when they were not read yet, embeds what waits and
+   * compacts the lexical index) while writes go on, which re-index and leave
+   * their chunks' vectors to it, again until at most {@link HOLD_CHUNKS}
+   * chunks wait. Then holds re-indexing while it does the same for what
+   * those writes re-cut, and takes the caches at the position
+   * folded (see `ChunkIndex.save`), with no turn of the event loop between
+   * the check that nothing waits and the take. It writes them stamped with
+   * that position and the id of the event there, while writes re-index and
+   * reads go on. When events are folded faster than it catches up (three
+   * rounds), it leaves the caches to the next checkpoint or the close; when
+   * the embedder fails, it leaves them at once (they wait for the vectors).
+   * When the log cannot be read (closed before the knowledge base), the
+   * caches on disk stay as they are: older, and still true of the log.
+   */
+  async #save(dir: string): Promise<void> {
+    // Each pass catches up with what the writes made during the one before, until little is left to hold them for.
+    for (let pass = 0; pass === 0 || (pass < 8 && this.#index.waiting > HOLD_CHUNKS); pass += 1) {
+      // Writes re-index what they folded; waiting for their passes could last as long as they go on.
+      if (this.#reindexing === undefined) await this.#reindexPass();
+      // The embedder failed (its warning is on searches): the caches wait for the vectors.
+      if (!(await this.#index.prepareSave(this.#documents))) return;
+    }
+    let release = (): void => {};
+    this.#holding = new Promise((resolve) => {
+      release = resolve;
+    });
+    let writing: Promise<boolean> | undefined;
+    let folded = 0;
+    try {
+      for (let round = 0; round < 3 && writing === undefined; round += 1) {
+        while (this.#reindexing !== undefined) await this.#reindexing.catch(() => undefined);
+        await this.#reindexPass();
+        if (!(await this.#index.prepareSave(this.#documents))) return;
+        if (this.#dirty.size > 0 || this.#reindexing !== undefined || !this.#index.complete) continue;
+        const position = this.position;
+        folded = this.#sinceCaches;
+        const stamp = () => logStampAt(this.#log, position).catch(() => undefined);
+        writing = this.#index.save(dir, this.#documents, stamp);
+      }
+    } finally {
+      this.#holding = undefined;
+      release();
+    }
+    if (writing !== undefined && (await writing)) this.#sinceCaches -= folded;
+  }
 }
+
+/**
+ * Chunks left waiting for their vectors (re-cut by writes while a save
+ * caught up) up to which the save holds re-indexing to embed them and take
+ * the caches: about 10 ms of the hashing embedder's CPU.
+ */
+const HOLD_CHUNKS = 64;
 
 /**
  * Events folded after the caches' position from which closing saves them:

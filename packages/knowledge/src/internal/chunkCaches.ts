@@ -19,18 +19,25 @@ import type { ChunkRecord } from "./documentChunks.js";
 import { framesOf, replaceFileWithFrames } from "./durableFiles.js";
 import { isStampOf, type LogStamp } from "./logStamp.js";
 
-/** What the caches hold: the documents, their chunks and the indexes over them. */
+/**
+ * What a save writes, taken at one log position: copies of the documents and
+ * their chunks, the lexical index's image, and the vector index (which must
+ * get no adds or removals until the save ends).
+ */
 export interface ChunkCaches {
-  readonly documents: DocumentStore;
-  readonly chunks: ReadonlyMap<string, ChunkRecord>;
-  readonly lexical: LexicalIndex;
+  readonly documents: DocumentStoreSnapshot;
+  readonly chunks: readonly (readonly [string, ChunkRecord])[];
+  /** The lexical index's image (see `LexicalIndex.serialize`). */
+  readonly lexical: Uint8Array;
   readonly vector: VectorIndex;
 }
 
 /** The caches read back, the vector graphs not yet: they are read when first needed. */
-export interface LoadedChunkCaches extends Omit<ChunkCaches, "chunks" | "vector"> {
+export interface LoadedChunkCaches {
+  readonly documents: DocumentStore;
   /** The chunks by id, for the reader to keep. */
   readonly chunks: Map<string, ChunkRecord>;
+  readonly lexical: LexicalIndex;
   /** The log position the caches reflect. */
   readonly position: number;
   /**
@@ -150,10 +157,11 @@ function readVectorCache(
  * killed saves left: files of vector generations never committed, and
  * temporary snapshots of processes no longer running.
  *
- * The documents are taken as they are when it is called; the work is done in
- * steps of a few milliseconds, and the writes off the calling thread, so the
- * event loop turns meanwhile. The chunks and the indexes must not change
- * until it resolves.
+ * The work is done in steps of a few milliseconds, and the writes off the
+ * calling thread, so the event loop turns meanwhile. The caches are copies
+ * taken beforehand, so the documents and the chunk index may change
+ * meanwhile; only the vector index must get no adds or removals until it
+ * resolves.
  */
 export async function writeChunkCaches(
   dir: string,
@@ -161,20 +169,15 @@ export async function writeChunkCaches(
   stamp: LogStamp,
   settings: Pick<ChunkCacheSettings, "chunking">,
 ): Promise<void> {
-  const documents = caches.documents.snapshot();
   makeFolders(dir);
-  await caches.lexical.compact();
   const header: SnapshotHeader = {
     version: SNAPSHOT_VERSION,
     stamp,
     chunkingKey: chunkingKey(settings.chunking),
   };
   const path = join(dir, SNAPSHOT_FILE);
-  await replaceFileWithFrames(
-    path,
-    `${path}.${process.pid}.tmp`,
-    snapshotFrames(header, documents, caches),
-    () => caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp }),
+  await replaceFileWithFrames(path, `${path}.${process.pid}.tmp`, snapshotFrames(header, caches), () =>
+    caches.vector.saveInSteps(join(dir, VECTOR_FILE), { stamp }),
   );
   removeAbandonedSnapshots(dir);
 }
@@ -194,22 +197,19 @@ function removeAbandonedSnapshots(dir: string): void {
 }
 
 /** The frames of a snapshot, each serialized when it is to be written. */
-function* snapshotFrames(
-  header: SnapshotHeader,
-  documents: DocumentStoreSnapshot,
-  caches: ChunkCaches,
-): Generator<Uint8Array> {
+function* snapshotFrames(header: SnapshotHeader, caches: ChunkCaches): Generator<Uint8Array> {
+  const { documents } = caches;
   yield serialize(header);
   const bodies = (document: KnowledgeDocument) =>
     document.revisions.reduce((characters, revision) => characters + revision.body.length, 0);
   for (const batch of batches(documents.documents, bodies)) {
     yield serialize({ documents: batch } satisfies SnapshotFrame);
   }
-  for (const batch of batches([...caches.chunks], ([, record]) => record.text.length)) {
+  for (const batch of batches(caches.chunks, ([, record]) => record.text.length)) {
     yield serialize({ chunks: batch } satisfies SnapshotFrame);
   }
   yield serialize({ keys: documents.keys, changes: documents.changes } satisfies SnapshotFrame);
-  yield caches.lexical.serialize();
+  yield caches.lexical;
 }
 
 /** Items in runs of about {@link FRAME_CHARS} characters (and at most 2,000 items). */
