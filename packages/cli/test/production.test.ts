@@ -54,6 +54,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
       version: "v2",
       recordedAt: expect.any(String),
       recordedBy: "tester",
+      alreadyRecorded: false,
     });
     // --item, the flag's first name, still works.
     await ok("deployment", "record", "--environment", "staging", "--item", item.id);
@@ -78,6 +79,7 @@ describe("factory deployment record and factory incident open|resolve", () => {
       blamedOn: null,
       openedAt: expect.any(String),
       openedBy: "tester",
+      alreadyOpened: false,
     });
 
     const resolved = await ok("incident", "resolve", incident as string, "--note", "rolled back");
@@ -189,7 +191,9 @@ describe("factory deployment record and factory incident open|resolve", () => {
         new RegExp(`^recorded dep_\\S+ to production \\(succeeded\\), shipping ${item.id}\\n$`),
       );
       const retried = await ok(...deploy);
-      expect(retried.stdout).toBe(first.stdout);
+      expect(retried.stdout).toBe(
+        `already ${first.stdout.trimEnd()}: --idempotency-key ci-pipeline-77 was used for it before (nothing written)\n`,
+      );
       const [, id] = /^recorded (dep_\S+) /.exec(first.stdout) ?? [];
       expect(await json(...deploy)).toMatchObject({ id, workItems: [item.id] });
       expect((await dora())?.deployments).toBe(before + 1);
@@ -232,7 +236,9 @@ describe("factory deployment record and factory incident open|resolve", () => {
       const first = await ok(...open);
       const [, id] = /^opened (inc_\S+) /.exec(first.stdout) ?? [];
       expect(first.stdout).toBe(`opened ${id} (low): Search slow\n`);
-      expect((await ok(...open)).stdout).toBe(first.stdout);
+      expect((await ok(...open)).stdout).toBe(
+        `already opened ${id} (low): Search slow: --idempotency-key alert-5 was used for it before (nothing written)\n`,
+      );
 
       expect((await ok("incident", "resolve", id as string, "--note", "reindexed")).stdout).toBe(
         `resolved ${id} (reindexed)\n`,

@@ -17,6 +17,7 @@
  * @module
  */
 import {
+  countAppended,
   type Deployment,
   type Incident,
   OpenIncidentInputSchema,
@@ -204,17 +205,28 @@ export function registerDeployment(program: Command, context: CliContext): void 
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           for (const { id, flag } of items) await requireWorkItem(factory, id, flag);
           for (const fixed of input.remediates) await requireIncident(factory, fixed, "--remediates");
-          const id = await namingFlags(DEPLOYMENT_FLAGS, () =>
-            factory.work.recordDeployment({ ...input, actor: options.actor }, keyed),
+          // A retry with the key returns the first deployment's id and appends nothing.
+          const { result: id, appended } = await countAppended(() =>
+            namingFlags(DEPLOYMENT_FLAGS, () =>
+              factory.work.recordDeployment({ ...input, actor: options.actor }, keyed),
+            ),
           );
-          return stored(factory.work.deployment(id), id);
+          return {
+            ...stored(factory.work.deployment(id), id),
+            alreadyRecorded: f.idempotencyKey !== undefined && appended === 0,
+          };
         });
         if (options.json) return output.json(d);
         const shipped = d.workItems.length === 0 ? "" : `, shipping ${d.workItems.join(", ")}`;
         const fixes = d.remediates.length === 0 ? "" : `, fixing ${d.remediates.join(", ")}`;
         const line = d.line === undefined ? "" : ` of ${d.line}`;
         const version = d.version === undefined ? "" : ` ${d.version}`;
-        output.line(`recorded ${d.id}${line}${version} to ${d.environment} (${d.status})${shipped}${fixes}`);
+        const what = `${d.id}${line}${version} to ${d.environment} (${d.status})${shipped}${fixes}`;
+        output.line(
+          d.alreadyRecorded
+            ? `already recorded ${what}: --idempotency-key ${f.idempotencyKey} was used for it before (nothing written)`
+            : `recorded ${what}`,
+        );
       }),
     );
 
@@ -288,15 +300,26 @@ export function registerIncident(program: Command, context: CliContext): void {
           await requireLines(factory, f.line === undefined ? [] : [f.line], "--line");
           if (input.deployment !== undefined)
             await requireDeployment(factory, input.deployment, "--deployment");
-          const id = await namingFlags(INCIDENT_FLAGS, () =>
-            factory.work.openIncident({ ...input, actor: options.actor }, keyed),
+          // A retry with the key returns the first incident's id and appends nothing.
+          const { result: id, appended } = await countAppended(() =>
+            namingFlags(INCIDENT_FLAGS, () =>
+              factory.work.openIncident({ ...input, actor: options.actor }, keyed),
+            ),
           );
-          return stored(factory.work.incident(id), id);
+          return {
+            incident: stored(factory.work.incident(id), id),
+            alreadyOpened: f.idempotencyKey !== undefined && appended === 0,
+          };
         });
-        if (options.json) return output.json(blamed(i));
-        const line = i.line === undefined ? "" : ` on ${i.line}`;
-        output.line(`opened ${i.id}${line} (${i.severity})${blameClause(i)}: ${oneLine(i.title)}`);
-        if (i.blamedOn === undefined) output.error(`warning: ${unblamed(i)}`);
+        if (options.json) return output.json({ ...blamed(i.incident), alreadyOpened: i.alreadyOpened });
+        const line = i.incident.line === undefined ? "" : ` on ${i.incident.line}`;
+        const what = `${i.incident.id}${line} (${i.incident.severity})${blameClause(i.incident)}: ${oneLine(i.incident.title)}`;
+        output.line(
+          i.alreadyOpened
+            ? `already opened ${what}: --idempotency-key ${f.idempotencyKey} was used for it before (nothing written)`
+            : `opened ${what}`,
+        );
+        if (i.incident.blamedOn === undefined) output.error(`warning: ${unblamed(i.incident)}`);
       }),
     );
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SeveritySchema } from "@software-factory/core";
+import { countAppended, SeveritySchema } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { idArgument, idempotencyKeyOption, NameValue, parseFlag, positiveIntFlag } from "../flags.js";
@@ -57,24 +57,31 @@ export function registerSignal(program: Command, context: CliContext): void {
         // A value no line can have is malformed (exit 2), as for the --line filters.
         if (f.line !== undefined) parseFlag(LineFlag, f.line, "--line");
         const keyed = idempotencyKeyOption(f.idempotencyKey);
-        const captured = await withFactory(options, (factory) =>
-          namingFlags(CAPTURE_FLAGS, () =>
-            factory.work.captureSignal(
-              {
-                text: (text as string[]).join(" "),
-                source: f.source,
-                severity,
-                actor: options.actor,
-                ...(customer === undefined ? {} : { customer }),
-                ...(f.line === undefined ? {} : { line: f.line }),
-              },
-              keyed,
+        // A retry with the key returns the first signal and appends nothing.
+        const { result: captured, appended } = await withFactory(options, (factory) =>
+          countAppended(() =>
+            namingFlags(CAPTURE_FLAGS, () =>
+              factory.work.captureSignal(
+                {
+                  text: (text as string[]).join(" "),
+                  source: f.source,
+                  severity,
+                  actor: options.actor,
+                  ...(customer === undefined ? {} : { customer }),
+                  ...(f.line === undefined ? {} : { line: f.line }),
+                },
+                keyed,
+              ),
             ),
           ),
         );
-        if (options.json) return output.json(captured);
+        const alreadyCaptured = f.idempotencyKey !== undefined && appended === 0;
+        if (options.json) return output.json({ ...captured, alreadyCaptured });
+        const what = `${captured.id}${captured.line === undefined ? "" : `, routed to ${captured.line}`}`;
         output.line(
-          `captured ${captured.id}${captured.line === undefined ? "" : `, routed to ${captured.line}`}`,
+          alreadyCaptured
+            ? `already captured ${what}: --idempotency-key ${f.idempotencyKey} was used for it before (nothing written)`
+            : `captured ${what}`,
         );
       }),
     );
