@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { envSwitch } from "./envSwitch.js";
 import { whyNotWritten } from "./exportFiles.js";
 import { printable } from "./printable.js";
 
@@ -130,11 +131,7 @@ export function createOutput(streams: OutputStreams = process, options: { color?
     if (failed !== undefined) throw new OutputWriteError(failed);
   };
   const env = streams.env ?? process.env;
-  const colour =
-    options.color ??
-    (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0"
-      ? true
-      : streams.stdout.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === ""));
+  const colour = options.color ?? colourWanted(env, streams.stdout.isTTY === true);
   const progressOn = streams.stderr.isTTY === true;
   let progressShown = false;
   const styled = new Set<string>();
@@ -213,4 +210,16 @@ function watchClosed(stream: NodeJS.WritableStream): { closed(): boolean; failur
       closed || state.destroyed === true || (state.errored !== undefined && state.errored !== null),
     failure,
   };
+}
+
+/**
+ * Whether text output is coloured, by the common convention: `NO_COLOR` set
+ * and not empty switches it off; else `FORCE_COLOR=0` or `false` switches it
+ * off and `1` to `3`, `true` (or any other value, as Node reads it) on; else
+ * (unset or empty) it is on for a terminal only.
+ */
+function colourWanted(env: NodeJS.ProcessEnv, terminal: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  const forced = /^\s*[23]\s*$/.test(env.FORCE_COLOR ?? "") ? "on" : envSwitch(env.FORCE_COLOR);
+  return forced === "unset" ? terminal : forced !== "off";
 }

@@ -13,6 +13,7 @@
 export { type AcmeWalkthroughOptions, findAcmeExample, runAcmeWalkthrough } from "./demo/walkthrough.js";
 export { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 export { parseSince, SinceFlag } from "./flags.js";
+export type { InterruptSignal } from "./interruption.js";
 export {
   createOutput,
   type Output,

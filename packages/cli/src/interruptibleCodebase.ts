@@ -1,5 +1,5 @@
 /**
- * Ctrl-C during `factory import codebase` into a factory that exists: the
+ * Ctrl-C (or SIGTERM, SIGHUP) during `factory import codebase` into a factory that exists: the
  * import stops where it can, keeps what it wrote, and the command tells how
  * far it got.
  *
@@ -7,12 +7,14 @@
  */
 import type { CodebaseImportProgress, Factory, ImportCodebaseOptions } from "@software-factory/intelligence";
 import { InterruptedError } from "./exitCodes.js";
+import { onInterrupt } from "./interruption.js";
 
 /**
  * Runs `run`, `importCodebase` into `factory` (a factory that exists), handing
  * it the options to give the import: an abort signal and a progress callback
- * that calls `show`. On the first SIGINT (Ctrl-C) the import stops with an
- * {@link InterruptedError} (exit 130):
+ * that calls `show`. On the first SIGINT (Ctrl-C), SIGTERM or SIGHUP the
+ * import stops with an {@link InterruptedError} (exit 130, 143 or 129; the
+ * messages name the signal):
  *
  * - while it scans and plans, at the next phase, having written nothing:
  *   `interrupted (SIGINT): the import was cancelled before writing; nothing
@@ -23,8 +25,8 @@ import { InterruptedError } from "./exitCodes.js";
  *   command again to complete it` (each write is idempotent, so the same
  *   command writes the rest).
  *
- * A SIGINT during the last write lets the import finish and report as usual;
- * a second SIGINT ends the process at once.
+ * A signal during the last write lets the import finish and report as usual;
+ * a second signal ends the process at once.
  */
 export async function codebaseStoppingOnInterrupt<T>(
   factory: Factory,
@@ -33,21 +35,25 @@ export async function codebaseStoppingOnInterrupt<T>(
 ): Promise<T> {
   const before = await factory.log.head();
   const interrupted = new AbortController();
-  const cancelled = new InterruptedError(
-    "interrupted (SIGINT): the import was cancelled before writing; nothing was written",
-  );
-  const interrupt = () => interrupted.abort(cancelled);
-  process.once("SIGINT", interrupt);
+  let cancelled: InterruptedError | undefined;
+  const forget = onInterrupt((signal) => {
+    cancelled = new InterruptedError(
+      `interrupted (${signal}): the import was cancelled before writing; nothing was written`,
+      { signal },
+    );
+    interrupted.abort(cancelled);
+  });
   try {
     return await run({ signal: interrupted.signal, onProgress: show });
   } catch (error) {
-    if (error !== cancelled) throw error;
+    if (cancelled === undefined || error !== cancelled) throw error;
     const written = (await factory.log.head()) - before;
     if (written === 0) throw error;
     throw new InterruptedError(
-      `interrupted (SIGINT): the import stopped part-way with ${written.toLocaleString("en-US")} ${written === 1 ? "event" : "events"} written (kept); run the same command again to complete it`,
+      `interrupted (${cancelled.signal}): the import stopped part-way with ${written.toLocaleString("en-US")} ${written === 1 ? "event" : "events"} written (kept); run the same command again to complete it`,
+      { signal: cancelled.signal },
     );
   } finally {
-    process.off("SIGINT", interrupt);
+    forget();
   }
 }

@@ -29,11 +29,13 @@ import { registerSkills } from "./commands/skills.js";
 import { registerStandards } from "./commands/standards.js";
 import { registerWhoOwns } from "./commands/whoOwns.js";
 import { registerWork } from "./commands/work.js";
+import { envSwitch } from "./envSwitch.js";
 import { errorHints } from "./errorHints.js";
 import { errorMessage, pathTooLongMessage } from "./errorMessage.js";
 import { ExitCode, InterruptedError, UsageError } from "./exitCodes.js";
 import { ActorFlag, parseFlag, parseStoreFlag } from "./flags.js";
 import { addHelpCommands } from "./helpCommand.js";
+import { interruptedExitCode } from "./interruption.js";
 import { createOutput, type Output, OutputClosedError } from "./Output.js";
 import { argumentDescription, optionDescription } from "./optionHelp.js";
 import { refuseOptionsAsValues } from "./optionValues.js";
@@ -315,11 +317,16 @@ export async function runCli(argv: readonly string[], output: Output = createOut
     }
     if (error instanceof InterruptedError) {
       output.error(`error: ${errorMessage(error)}`);
-      return ExitCode.interrupted;
+      return interruptedExitCode(error.signal);
     }
     output.error(`error: ${errorMessage(error)}`);
     for (const hint of errorHints(error)) output.error(hint);
-    if (process.env.FACTORY_DEBUG) output.error(String((error as Error).stack));
+    const debug = envSwitch(process.env.FACTORY_DEBUG);
+    if (debug === "on") output.error(String((error as Error).stack));
+    if (debug === "unknown")
+      output.error(
+        `(FACTORY_DEBUG=${process.env.FACTORY_DEBUG} is not one of 1, true, yes, on, 0, false, no, off: no stack trace)`,
+      );
     return ExitCode.failed;
   }
 }

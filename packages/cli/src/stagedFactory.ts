@@ -12,9 +12,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { type EventStore, migrateLog } from "@software-factory/core";
 import type { Factory } from "@software-factory/intelligence";
 import { errorMessage } from "./errorMessage.js";
-import { ExitCode, InterruptedError } from "./exitCodes.js";
+import { InterruptedError } from "./exitCodes.js";
 import { FactoryFolderError, makeFactoryFolder } from "./factoryFolder.js";
 import { redactStore } from "./flags.js";
+import { interruptedExitCode, onInterrupt } from "./interruption.js";
 import { findFactory, type GlobalOptions, openStore, withFactory } from "./Session.js";
 
 /** The SQLite file a factory's folder keeps its log in, a staged factory's too. */
@@ -43,12 +44,12 @@ const COPY_PAGE = 100_000;
  *
  * Whatever `work` throws (what the SDK refuses: a malformed report, a work
  * item the new factory lacks) leaves nothing: the staging folder is removed,
- * and so it is on SIGINT, SIGTERM and SIGHUP. Ctrl-C (SIGINT) then ends the
+ * and so it is on SIGINT (Ctrl-C), SIGTERM and SIGHUP, which then end the
  * command as the CLI's other interrupted commands do: `error: E_INTERRUPTED:
  * interrupted (SIGINT): the import was cancelled; nothing was created (no
- * factory at .factory)` on standard error, exit code 130; SIGTERM and SIGHUP
- * end the process as they would have. A process killed outright leaves its
- * staging folder, which holds nothing the factory needs.
+ * factory at .factory)` on standard error (naming the signal), exit code 130
+ * (143, 129). A process killed outright leaves its staging folder, which
+ * holds nothing the factory needs.
  *
  * When another process creates the factory while `work` runs or its log is
  * copied (two first imports at once), the staged factory is dropped, nothing
@@ -180,29 +181,19 @@ async function startsWithAnotherLog(from: EventStore, to: EventStore): Promise<b
 }
 
 /**
- * Removes `folder` if the process is interrupted (SIGINT, SIGTERM, SIGHUP);
- * on SIGINT says so, naming the factory not created (`where`), and exits 130,
- * else lets the signal end the process as it would have. Returns the function
- * that stops listening.
+ * Removes `folder` if the process is interrupted (SIGINT, SIGTERM, SIGHUP),
+ * says so, naming the signal and the factory not created (`where`), and
+ * exits 130, 143 or 129. Returns the function that stops listening.
  */
 function removeOnSignal(folder: string, where: string): () => void {
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  const forget = () => {
-    for (const signal of signals) process.off(signal, interrupted);
-  };
-  function interrupted(signal: NodeJS.Signals): void {
+  return onInterrupt((signal) => {
     rmSync(folder, { recursive: true, force: true });
-    forget();
-    if (signal !== "SIGINT") process.kill(process.pid, signal);
-    else {
-      const told = new InterruptedError(
-        `interrupted (SIGINT): the import was cancelled; nothing was created (no factory at ${where})`,
-      );
-      // A progress line on a terminal is cleared first, as the CLI does before any error.
-      process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}error: ${errorMessage(told)}\n`);
-      process.exit(ExitCode.interrupted);
-    }
-  }
-  for (const signal of signals) process.on(signal, interrupted);
-  return forget;
+    const told = new InterruptedError(
+      `interrupted (${signal}): the import was cancelled; nothing was created (no factory at ${where})`,
+      { signal },
+    );
+    // A progress line on a terminal is cleared first, as the CLI does before any error.
+    process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[2K" : ""}error: ${errorMessage(told)}\n`);
+    process.exit(interruptedExitCode(signal));
+  });
 }

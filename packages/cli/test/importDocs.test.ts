@@ -71,17 +71,21 @@ describe("factory import docs", () => {
       writeFileSync(join(cwd, "docs", "free.md"), "# Free\n\nNo line named.");
       const text = await factory("import", "docs", "docs");
       expect(text.code).toBe(1);
-      expect(text.stdout).toBe(
+      // The problems on standard error after the line a script reads, the summary on standard output.
+      expect(text.stderr).toBe(
         [
+          "error: E_IMPORT_PROBLEMS: docs: 3 problems; the files they name were not imported, the others were (listed below)",
           "error 3 files name lines the floor plan lacks (checkout, ghost, payments): they were not imported; apply the floor plan first: factory plan apply <file> (--verbose lists the files)",
-          "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 3 problems, 0 warnings",
           "",
         ].join("\n"),
       );
+      expect(text.stdout).toBe(
+        "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 3 problems, 0 warnings\n",
+      );
 
       const verbose = await factory("import", "docs", "docs", "--verbose");
-      expect(verbose.stdout).toContain('docs/c.md error document: lines[0] names an unknown line "ghost"');
-      expect(verbose.stdout).not.toContain("--verbose lists the files");
+      expect(verbose.stderr).toContain('docs/c.md error document: lines[0] names an unknown line "ghost"');
+      expect(verbose.stderr).not.toContain("--verbose lists the files");
 
       const json = JSON.parse((await factory("import", "docs", "docs", "--json")).stdout);
       expect(json.unknownLines).toEqual({
@@ -146,17 +150,17 @@ describe("factory import docs", () => {
     writeFileSync(join(cwd, "docs", "plain.md"), "No front matter, still a note.\n");
     const warned = await factory("import", "docs", "docs");
     expect(warned.code).toBe(1);
-    expect(warned.stdout).toMatch(/^docs\/logo\.md error skipped: a binary file/m);
+    expect(warned.stderr).toMatch(/^docs\/logo\.md error skipped: a binary file/m);
     expect(warned.stdout).toContain("1 captured");
 
     writeFileSync(join(cwd, "docs", "c.md"), "---\ntitle: C\ndate: someday\n---\nbody\n");
     writeFileSync(join(cwd, "docs", "adr-1.md"), "---\nkind: decision\nstatus: maybe\n---\n## Decision\nx\n");
     const failed = await factory("import", "docs", "docs");
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(
+    expect(failed.stderr).toMatch(
       /^docs\/c\.md:3:7 error front matter field date: "someday" is not a date$/m,
     );
-    expect(failed.stdout).toMatch(/^docs\/adr-1\.md:3:9 error front matter field status: /m);
+    expect(failed.stderr).toMatch(/^docs\/adr-1\.md:3:9 error front matter field status: /m);
   });
 
   it(

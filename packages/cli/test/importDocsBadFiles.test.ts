@@ -39,10 +39,10 @@ describe("factory import docs", () => {
     folderOf("empty", { "empty.md": "", "blank.md": "\n  \n", "good.md": "# Good\n\nfine" });
     const run = await factory("import", "docs", "empty");
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toMatch(
+    expect(run.stderr).toMatch(
       /^empty\/blank\.md error skipped: the file is empty \(a document needs a body\)$/m,
     );
-    expect(run.stdout).toMatch(
+    expect(run.stderr).toMatch(
       /^empty\/empty\.md error skipped: the file is empty \(a document needs a body\)$/m,
     );
     expect(run.stdout).toContain(
@@ -80,7 +80,7 @@ describe("factory import docs", () => {
       ]);
       const text = await factory("import", "docs", "latin1");
       expect(text.code, text.stderr).toBe(1);
-      expect(text.stdout).toMatch(/^latin1\/cafe\.md error skipped: not UTF-8 text/m);
+      expect(text.stderr).toMatch(/^latin1\/cafe\.md error skipped: not UTF-8 text/m);
       expect(text.stdout).toContain("0 decisions, 2 problems, 0 warnings");
     },
   );

@@ -58,7 +58,7 @@ describe("factory import docs run again", () => {
       writeFileSync(join(cwd, "docs", "adr-3.md"), adr(3).replace("accepted", "maybe"));
       const again = await factory("import", "docs", "docs");
       expect(again.code).toBe(1);
-      expect(again.stdout).toMatch(/^docs\/adr-3\.md:3:9 error front matter field status: /m);
+      expect(again.stderr).toMatch(/^docs\/adr-3\.md:3:9 error front matter field status: /m);
       expect(again.stdout).toContain(
         "docs: 1 captured, 0 revised, 0 unchanged, 2 retracted, 0 decisions, 1 problem, 0 warnings\n",
       );

@@ -99,7 +99,7 @@ describe("factory import docs", () => {
       ]);
       const text = await runUnprivileged(CLI, ["--dir", dir, "--actor", "tester", "import", "docs", docs]);
       expect(text.code, text.stderr).toBe(1);
-      expect(text.stdout).toContain(
+      expect(text.stderr).toContain(
         `${docs}/secret.md error skipped: cannot read the file: permission denied (EACCES)\n`,
       );
       // The documents of the files it could not read are kept: the note and the decision in the folder too.
@@ -116,9 +116,15 @@ describe("factory import docs", () => {
     expect((await factory("init")).code).toBe(0);
     const run = await factory("import", "docs", "docs");
     expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      [
+        "error: E_IMPORT_PROBLEMS: docs: 1 problem; the files they name were not imported, the others were (listed below)",
+        "docs/caf\\xe9.md error skipped: the file name is not UTF-8 (rename the file: names are read as UTF-8)",
+        "",
+      ].join("\n"),
+    );
     expect(run.stdout).toBe(
       [
-        "docs/caf\\xe9.md error skipped: the file name is not UTF-8 (rename the file: names are read as UTF-8)",
         "docs/pipe.md warning skipped: not a regular file (a FIFO)",
         "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 1 problem, 1 warning",
         "",
@@ -126,6 +132,9 @@ describe("factory import docs", () => {
     );
     const json = await factory("import", "docs", "docs", "--json");
     expect(json.code).toBe(1);
+    expect(json.stderr).toBe(
+      "error: E_IMPORT_PROBLEMS: docs: 1 problem; the files they name were not imported, the others were (listed under problems)\n",
+    );
     expect(JSON.parse(json.stdout)).toMatchObject({
       unchanged: 1,
       problems: [{ item: "caf\\xe9.md" }],
@@ -161,12 +170,15 @@ describe("factory import docs", () => {
     expect((await factory("init", "--plan", "factory.yaml")).code).toBe(0);
     const run = await factory("import", "docs", "docs");
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe(
+    expect(run.stderr).toBe(
       [
+        "error: E_IMPORT_PROBLEMS: docs: 1 problem; the files they name were not imported, the others were (listed below)",
         'error 1 file names lines not in the floor plan (paymnts: did you mean "payments"?; payroll): it was not imported; correct the lines in its front matter, or declare the lines in the floor plan and apply it: factory plan apply <file> (--verbose lists the files)',
-        "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 1 problem, 0 warnings",
         "",
       ].join("\n"),
+    );
+    expect(run.stdout).toBe(
+      "docs: 1 captured, 0 revised, 0 unchanged, 0 retracted, 0 decisions, 1 problem, 0 warnings\n",
     );
   });
 });

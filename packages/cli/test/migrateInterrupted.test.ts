@@ -1,5 +1,5 @@
 /**
- * `factory migrate` stopped by Ctrl-C leaves nothing half-done: a SQLite
+ * `factory migrate` stopped by Ctrl-C (or SIGTERM) leaves nothing half-done: a SQLite
  * target is written whole or not at all, and a PostgreSQL copy stopped
  * part-way is finished by the same command. The built bin as a subprocess;
  * the test holds the target's write lock while it sends SIGINT, so the signal
@@ -98,10 +98,13 @@ async function eventsOf(store: EventStore): Promise<StoredEvent[]> {
 const factory = (args: readonly string[]) => runFactoryProcess(["--dir", ".factory", ...args], { cwd });
 
 describe("factory migrate, interrupted", () => {
-  it(
-    "into a SQLite file: writes nothing there, says how far the copy got, exits 130; the same command then copies it whole",
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "into a SQLite file, on %s: writes nothing there (its hidden file removed), says how far the copy got, exits %i; the same command then copies it whole",
     SLOW,
-    async () => {
+    async (signal, exitCode) => {
       const { child, done } = startMigrate(["--to", "part.db"]);
       const temporary = await waitFor(() =>
         readdirSync(cwd).find((name) => /^\.part\.db\.migrating-\d+-[0-9a-f]{8}$/.test(name)),
@@ -110,18 +113,17 @@ describe("factory migrate, interrupted", () => {
       const lock = new Database(join(cwd, temporary), { timeout: 60_000 });
       try {
         lock.exec("BEGIN IMMEDIATE");
-        child.kill("SIGINT");
+        child.kill(signal);
         lock.exec("COMMIT");
       } finally {
         lock.close();
       }
       const run = await done;
 
-      expect(run.code, run.stderr).toBe(130);
-      const told =
-        /^error: E_INTERRUPTED: interrupted \(SIGINT\): the copy was cancelled at ([\d,]+) of 50,000 events; nothing was written to (.+)\n$/.exec(
-          run.stderr,
-        );
+      expect(run.code, run.stderr).toBe(exitCode);
+      const told = new RegExp(
+        `^error: E_INTERRUPTED: interrupted \\(${signal}\\): the copy was cancelled at ([\\d,]+) of 50,000 events; nothing was written to (.+)\n$`,
+      ).exec(run.stderr);
       expect(told, run.stderr).not.toBeNull();
       expect(Number(told?.[1]?.replaceAll(",", ""))).toBeLessThan(EVENTS);
       expect(told?.[2]).toBe(join(cwd, "part.db"));

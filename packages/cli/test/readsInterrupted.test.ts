@@ -35,11 +35,11 @@ async function eventCount(cwd: string): Promise<number> {
 
 /**
  * Runs `factory <args>` on a factory with one note, in a folder of its own,
- * sends it SIGINT once its embedder's request for the held text arrived, and
+ * sends it `signal` once its embedder's request for the held text arrived, and
  * gives its exit code and stderr, whether the request was closed, and the
  * log's events before and after.
  */
-async function interrupted(args: readonly string[]) {
+async function interrupted(args: readonly string[], signal: NodeJS.Signals = "SIGINT") {
   const embeddings = await startHeldEmbeddingsServer();
   cleanups.push(() => embeddings.close());
   const cwd = mkdtempSync(join(tmpdir(), "factory-reads-interrupted-"));
@@ -75,7 +75,7 @@ async function interrupted(args: readonly string[]) {
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await embeddings.arrived;
-  child.kill("SIGINT");
+  child.kill(signal);
   const code = await exited;
   await embeddings.closed;
   return { code, stderr, before, after: await eventCount(cwd) };
@@ -109,4 +109,26 @@ describe("a read stopped by Ctrl-C", () => {
       expect(run.after).toBe(run.before);
     },
   );
+});
+
+describe("a read stopped by SIGTERM or SIGHUP (timeout, docker stop, a closed terminal)", () => {
+  it("factory search cancels as on Ctrl-C, names SIGTERM and exits 143 (128 + 15)", SLOW, async () => {
+    const run = await interrupted(["search", "a", "held", "question"], "SIGTERM");
+
+    expect(run.code, run.stderr).toBe(143);
+    expect(run.stderr).toBe(
+      "error: E_INTERRUPTED: interrupted (SIGTERM): the search was cancelled; nothing was written\n",
+    );
+    expect(run.after).toBe(run.before);
+  });
+
+  it("factory context cancels as on Ctrl-C, names SIGHUP and exits 129 (128 + 1)", SLOW, async () => {
+    const run = await interrupted(["context", "--question", "a held question"], "SIGHUP");
+
+    expect(run.code, run.stderr).toBe(129);
+    expect(run.stderr).toBe(
+      "error: E_INTERRUPTED: interrupted (SIGHUP): the context pack was cancelled; nothing was written\n",
+    );
+    expect(run.after).toBe(run.before);
+  });
 });

@@ -288,7 +288,13 @@ export function registerImport(program: Command, context: CliContext): void {
           const imported = await (staged ? importing(show) : stoppingOnInterrupt(show, importing));
           return { report: imported, planLines: factory.floorplan.lines().map(({ id }) => id) };
         }).finally(() => output.endProgress());
-        if (report.problems.length > 0) fail();
+        if (report.problems.length > 0) {
+          fail();
+          // The line a script reads, on standard error as for every failure; the problems follow it there.
+          output.error(
+            `error: E_IMPORT_PROBLEMS: ${folder}: ${counted(report.problems.length, "problem")}; the files they name were not imported, the others were (${options.json ? "listed under problems" : "listed below"})`,
+          );
+        }
         if (options.json) {
           output.json(report);
           return;
@@ -301,14 +307,14 @@ export function registerImport(program: Command, context: CliContext): void {
         const unknownFiles = new Set(report.unknownLines?.files);
         for (const problem of report.problems) {
           if (!verbose && unknownFiles.has(problem.item)) continue;
-          output.line(`${place(problem)} ${output.style("red", "error")} ${problem.message}`);
+          output.error(`${place(problem)} error ${problem.message}`);
         }
         for (const warning of report.warnings) {
           output.line(`${place(warning)} ${output.style("yellow", "warning")} ${warning.message}`);
         }
         if (report.unknownLines !== undefined)
-          output.line(
-            `${output.style("red", "error")} ${unknownLinesSummary(report.unknownLines, planLines)}${verbose ? "" : " (--verbose lists the files)"}`,
+          output.error(
+            `error ${unknownLinesSummary(report.unknownLines, planLines)}${verbose ? "" : " (--verbose lists the files)"}`,
           );
         // A renamed file keeps its document: named here, since it is neither captured nor retracted.
         for (const { id, from, to, content } of report.renamed) {

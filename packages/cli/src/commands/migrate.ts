@@ -11,6 +11,7 @@ import { type MigrationReport, NotFoundError } from "@software-factory/core";
 import type { Command } from "commander";
 import { UsageError } from "../exitCodes.js";
 import { parseStoreFlag, redactStore } from "../flags.js";
+import { type InterruptSignal, onInterrupt } from "../interruption.js";
 import type { Output } from "../Output.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
@@ -45,16 +46,15 @@ export function registerMigrate(program: Command, context: CliContext): void {
     .option("--from <url|path>", "the source (default this factory's store: --store or <dir>/factory.db)")
     .action(
       action(context, async ({ options, output }, flags) => {
-        // Listening from the start: a Ctrl-C while the stores open says that nothing was written.
-        let interrupted = false;
-        const interrupt = () => {
-          interrupted = true;
-        };
-        process.once("SIGINT", interrupt);
+        // Listening from the start: a Ctrl-C (SIGTERM, SIGHUP) while the stores open says that nothing was written.
+        let interrupted: InterruptSignal | undefined;
+        const forget = onInterrupt((signal) => {
+          interrupted = signal;
+        });
         try {
           return await migrate(options, output, flags as { to: string; from?: string }, () => interrupted);
         } finally {
-          process.off("SIGINT", interrupt);
+          forget();
         }
       }),
     );
@@ -65,7 +65,7 @@ async function migrate(
   options: GlobalOptions,
   output: Output,
   f: { to: string; from?: string },
-  interrupted: () => boolean,
+  interrupted: () => InterruptSignal | undefined,
 ): Promise<void> {
   const to = parseStoreFlag(f.to, "--to");
   const given = parseStoreFlag(f.from, "--from");

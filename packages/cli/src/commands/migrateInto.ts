@@ -1,5 +1,5 @@
 /**
- * How `factory migrate` writes its target so that Ctrl-C or a failure leaves
+ * How `factory migrate` writes its target so that Ctrl-C (SIGTERM, SIGHUP) or a failure leaves
  * nothing half-done: a SQLite file is written whole beside the target and
  * renamed into place, a PostgreSQL schema interrupted part-way is resumed by
  * the same command.
@@ -12,6 +12,7 @@ import { basename, dirname, join } from "node:path";
 import { type EventStore, type MigrationReport, migrateLog, StoreError } from "@software-factory/core";
 import { InterruptedError } from "../exitCodes.js";
 import { isPostgresStore, redactStore } from "../flags.js";
+import type { InterruptSignal } from "../interruption.js";
 import { counted } from "../plural.js";
 import { openStore } from "../Session.js";
 
@@ -21,12 +22,13 @@ type OnProgress = (copied: number, total: number) => void;
 /**
  * Copies `source`'s log (read from `from`) into the store `to` names (see
  * `migrateLog`), stopping after the page under way with an
- * {@link InterruptedError} (exit 130) once `interrupted` says a SIGINT
- * (Ctrl-C) came; before the copy began, it says that nothing was written.
+ * {@link InterruptedError} (exit 130, 143 or 129) once `interrupted` names the
+ * signal that came (SIGINT for Ctrl-C, SIGTERM, SIGHUP; the messages name
+ * it); before the copy began, it says that nothing was written.
  *
  * - A SQLite file: written as `.<name>.migrating-<pid>-<hex>` beside it,
  *   verified, then renamed into place, so the target appears whole or not at
- *   all; a failure or Ctrl-C removes the temporary file (`interrupted
+ *   all; a failure or a signal removes the temporary file (`interrupted
  *   (SIGINT): the copy was cancelled at 40,000 of 150,004 events; nothing was
  *   written to backup.db`). A file that already holds events is refused.
  * - PostgreSQL: each page is appended whole, so an interrupted copy leaves an
@@ -37,28 +39,34 @@ type OnProgress = (copied: number, total: number) => void;
  *   events held). A target holding anything else is refused, naming it.
  *
  * @throws StoreError when the target holds events it cannot resume from, or verification fails.
- * @throws InterruptedError on Ctrl-C before the copy is complete.
+ * @throws InterruptedError on Ctrl-C (SIGTERM, SIGHUP) before the copy is complete.
  */
 export async function migrateInto(
   source: EventStore,
   from: string,
   to: string,
   onProgress: OnProgress,
-  interrupted: () => boolean,
+  interrupted: () => InterruptSignal | undefined,
 ): Promise<MigrationReport> {
-  if (interrupted())
+  const early = interrupted();
+  if (early !== undefined)
     throw new InterruptedError(
-      `interrupted (SIGINT) before the copy began: nothing was written to ${redactStore(to)}`,
+      `interrupted (${early}) before the copy began: nothing was written to ${redactStore(to)}`,
+      { signal: early },
     );
   const copy: Copy = async (target, told) => {
     // Stopped while the target opened: nothing copied yet.
-    if (interrupted()) throw new InterruptedError(told(0, await source.head()));
+    const opening = interrupted();
+    if (opening !== undefined)
+      throw new InterruptedError(told(opening, 0, await source.head()), { signal: opening });
     return migrateLog(source, target, {
       sourceName: redactStore(from),
       targetName: redactStore(to),
       onProgress: (copied, total) => {
         onProgress(copied, total);
-        if (interrupted() && copied < total) throw new InterruptedError(told(copied, total));
+        const signal = interrupted();
+        if (signal !== undefined && copied < total)
+          throw new InterruptedError(told(signal, copied, total), { signal });
       },
     });
   };
@@ -66,7 +74,10 @@ export async function migrateInto(
 }
 
 /** Copies the log into `target`, ending with an {@link InterruptedError} saying `told` on Ctrl-C. */
-type Copy = (target: EventStore, told: (copied: number, total: number) => string) => Promise<MigrationReport>;
+type Copy = (
+  target: EventStore,
+  told: (signal: InterruptSignal, copied: number, total: number) => string,
+) => Promise<MigrationReport>;
 
 /**
  * Copies into a PostgreSQL schema, resuming a copy that stopped part-way. The
@@ -79,8 +90,8 @@ async function intoPostgres(to: string, copy: Copy): Promise<MigrationReport> {
   try {
     report = await copy(
       target,
-      (copied, total) =>
-        `interrupted (SIGINT): copied ${amount(copied)} of ${amount(total)} events into ${redactStore(to)}; run the same command again to finish`,
+      (signal, copied, total) =>
+        `interrupted (${signal}): copied ${amount(copied)} of ${amount(total)} events into ${redactStore(to)}; run the same command again to finish`,
     );
   } finally {
     await target.close();
@@ -103,8 +114,8 @@ async function intoNewFile(to: string, copy: Copy): Promise<MigrationReport> {
     try {
       report = await copy(
         target,
-        (copied, total) =>
-          `interrupted (SIGINT): the copy was cancelled at ${amount(copied)} of ${amount(total)} events; nothing was written to ${to}`,
+        (signal, copied, total) =>
+          `interrupted (${signal}): the copy was cancelled at ${amount(copied)} of ${amount(total)} events; nothing was written to ${to}`,
       );
     } finally {
       await target.close();

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { InterruptedError, UsageError } from "../exitCodes.js";
 import { type ExportedFile, entryAt, makeFolders, OverwriteRefusedError, writingTo } from "../exportFiles.js";
 import { idArgument, idempotencyKeyOption, parseFlag } from "../flags.js";
+import { onInterrupt } from "../interruption.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { argumentNotFound, namingArgument } from "../namingFlags.js";
 import type { Output } from "../Output.js";
@@ -150,13 +151,19 @@ export function registerSkills(program: Command, context: CliContext): void {
         const input = readJsonFlag(given.input, "--input");
         const keyed = idempotencyKeyOption(given.idempotencyKey);
         const run = await withFactory(options, async (factory) => {
-          // Ctrl-C cancels the run, which is recorded as cancelled; a second one ends the process as usual.
+          // Ctrl-C (SIGTERM, SIGHUP) cancels the run, which is recorded as cancelled; a second one ends the
+          // process as usual.
           const interrupted = new AbortController();
-          const interrupt = () =>
+          const forget = onInterrupt((signal) =>
             interrupted.abort(
-              new InterruptedError("interrupted (SIGINT): the run was cancelled and recorded as cancelled"),
-            );
-          process.once("SIGINT", interrupt);
+              new InterruptedError(
+                `interrupted (${signal}): the run was cancelled and recorded as cancelled`,
+                {
+                  signal,
+                },
+              ),
+            ),
+          );
           try {
             // Keys the skill's input schema does not take are refused (a zod object would drop a misspelt
             // one unread) and the refusal recorded as an invalid-input run, as MCP's run_skill does.
@@ -196,7 +203,7 @@ export function registerSkills(program: Command, context: CliContext): void {
               });
             throw error;
           } finally {
-            process.off("SIGINT", interrupt);
+            forget();
           }
         });
         if (options.json) return output.json(run);
