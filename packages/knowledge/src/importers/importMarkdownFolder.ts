@@ -4,7 +4,13 @@
  * @module
  */
 import { basename, relative, resolve, sep } from "node:path";
-import { anObject, checkArguments, ValidationError, validationErrorFromZod } from "@software-factory/core";
+import {
+  anObject,
+  checkArguments,
+  countAppended,
+  ValidationError,
+  validationErrorFromZod,
+} from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "../DocumentStore.js";
 import { aKnowledgeBase, Text } from "../internal/arguments.js";
@@ -225,12 +231,11 @@ export async function importMarkdownFolder(
         problems.push({ item: uri, message: `skipped: ${text.skipped}` });
       } else {
         const {
-          outcome,
-          document,
-          warnings: said,
-          unreadKeys,
-        } = await importFile(knowledge, system, uri, text, options, actor);
-        counts[outcome] += 1;
+          result: { outcome, document, warnings: said, unreadKeys },
+          appended,
+        } = await countAppended(() => importFile(knowledge, system, uri, text, options, actor));
+        // A run of the same import at the same time may have written this change first: this run wrote nothing.
+        counts[appended === 0 ? "unchanged" : outcome] += 1;
         warnings.push(...unreadKeys);
         for (const message of said) warnings.push({ item: uri, message });
         // A file whose document was retracted, left out: nothing of it is moved either.
@@ -263,15 +268,14 @@ export async function importMarkdownFolder(
   // A file in a folder that could not be read may still be there: its document stays.
   const present = (uri: string) => seen.has(uri) || inUnreadFolder(uri, unread);
   for (const document of await goneFiles(knowledge, [system, byPath], present)) {
-    await knowledge.retract(
-      document.id,
-      `${document.source.uri} was removed from ${document.source.system}`,
-      {
+    const { appended } = await countAppended(() =>
+      knowledge.retract(document.id, `${document.source.uri} was removed from ${document.source.system}`, {
         ...actor,
         sourceGone: true,
-      },
+      }),
     );
-    counts.retracted += 1;
+    // Retracted by a run of the same import at the same time, it is that run's to count.
+    if (appended > 0) counts.retracted += 1;
   }
   if (files.length === 0 && counts.retracted > 0) {
     warnings.push({
