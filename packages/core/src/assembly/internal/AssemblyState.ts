@@ -3,7 +3,8 @@
  * each line's WIP count), artifacts, signals, deployments, incidents and the
  * first write of each idempotency key. The trace links and their suspicion
  * live in `TraceGraph.ts`, which this state feeds the trace events and each
- * artifact's change.
+ * artifact's change; the signal events are folded in `signalFold.ts`, the
+ * deployments and incidents in `productionFold.ts`.
  *
  * @module
  */
@@ -34,7 +35,9 @@ import type { PipelineConfig } from "../Pipeline.js";
 import type { Deployment, Incident } from "../Production.js";
 import type { Signal } from "../Signal.js";
 import type { WorkItem } from "../WorkItem.js";
+import { foldDeployment, foldIncidentOpened, foldIncidentResolved } from "./productionFold.js";
 import { attachesSignal } from "./signalAttachments.js";
+import { foldSignalCaptured, foldSignalResolved, foldSignalRouted } from "./signalFold.js";
 import { listOf } from "./sortedLists.js";
 import { TraceGraph, type TraceGraphData } from "./TraceGraph.js";
 import { notBefore } from "./timestamps.js";
@@ -236,12 +239,12 @@ export class AssemblyState {
     else if (TraceLinked.is(event)) this.#linked(event);
     else if (TraceReviewed.is(event)) this.#reviewed(event);
     else if (TraceRestored.is(event)) this.trace.restored(event);
-    else if (SignalCaptured.is(event)) this.#captured(event);
-    else if (SignalRouted.is(event)) this.#routed(event);
-    else if (SignalResolved.is(event)) this.#resolved(event);
-    else if (DeploymentRecorded.is(event)) this.#deployed(event);
-    else if (IncidentOpened.is(event)) this.#incidentOpened(event);
-    else if (IncidentResolved.is(event)) this.#incidentResolved(event);
+    else if (SignalCaptured.is(event)) foldSignalCaptured(this.#signals, event);
+    else if (SignalRouted.is(event)) foldSignalRouted(this.#signals, event);
+    else if (SignalResolved.is(event)) foldSignalResolved(this.#signals, this.#resolvedBy, event);
+    else if (DeploymentRecorded.is(event)) foldDeployment(this.#deployments, event);
+    else if (IncidentOpened.is(event)) foldIncidentOpened(this.#incidents, this.#deployments, event);
+    else if (IncidentResolved.is(event)) foldIncidentResolved(this.#incidents, event);
     else if (event.type.startsWith("work.")) this.#touch(event);
   }
 
@@ -260,51 +263,6 @@ export class AssemblyState {
       earlier.subject === event.subject
     )
       this.requests.set(key, { ...earlier, routedTo: event.data.line });
-  }
-
-  #deployed(event: StoredEvent<EventData<typeof DeploymentRecorded>>): void {
-    const { environment, status, workItems, remediates, line, version } = event.data;
-    this.deployments.set(event.subject, {
-      id: event.subject,
-      environment,
-      status,
-      workItems: [...workItems],
-      remediates: [...remediates],
-      line,
-      version,
-      recordedAt: event.at,
-      recordedBy: event.actor,
-    });
-  }
-
-  /** An incident that names no line hurts its deployment's, when that deployment names one. */
-  #incidentOpened(event: StoredEvent<EventData<typeof IncidentOpened>>): void {
-    const { deployment } = event.data;
-    this.incidents.set(event.subject, {
-      id: event.subject,
-      title: event.data.title,
-      severity: event.data.severity,
-      deployment,
-      line:
-        event.data.line ?? (deployment === undefined ? undefined : this.deployments.get(deployment)?.line),
-      openedAt: event.at,
-      openedBy: event.actor,
-      resolvedAt: undefined,
-      resolvedBy: undefined,
-      resolution: undefined,
-    });
-  }
-
-  /** The first resolution of an incident restores service; a later one (logs written before resolving once) changes nothing. */
-  #incidentResolved(event: StoredEvent<EventData<typeof IncidentResolved>>): void {
-    const incident = this.incidents.get(event.subject);
-    if (incident === undefined || incident.resolvedAt !== undefined) return;
-    this.incidents.set(event.subject, {
-      ...incident,
-      resolvedAt: notBefore(event.at, incident.openedAt),
-      resolvedBy: event.actor,
-      resolution: event.data.note,
-    });
   }
 
   /** Items of a line counting toward its WIP limit (active or blocked, in a WIP stage). */
@@ -473,41 +431,5 @@ export class AssemblyState {
     if (previous !== undefined && previous.fingerprint !== artifact.fingerprint) {
       this.trace.propagate(artifact, previous.fingerprint);
     }
-  }
-
-  #captured(event: StoredEvent<EventData<typeof SignalCaptured>>): void {
-    const data = event.data;
-    this.signals.set(event.subject, {
-      id: event.subject,
-      text: data.text,
-      source: data.source,
-      customer: data.customer,
-      severity: data.severity,
-      capturedBy: event.actor,
-      capturedAt: event.at,
-      line: undefined,
-      firstRoutedAt: undefined,
-      routedAt: undefined,
-      routedBy: undefined,
-      workItems: [],
-      resolvedAt: undefined,
-    });
-  }
-
-  #routed(event: StoredEvent<EventData<typeof SignalRouted>>): void {
-    const signal = this.signals.get(event.subject);
-    if (signal === undefined) return;
-    const at = notBefore(event.at, signal.routedAt ?? signal.capturedAt);
-    signal.line = event.data.line;
-    signal.firstRoutedAt ??= at;
-    signal.routedAt = at;
-    signal.routedBy = event.actor;
-  }
-
-  #resolved(event: StoredEvent<EventData<typeof SignalResolved>>): void {
-    const signal = this.signals.get(event.subject);
-    if (signal === undefined || signal.resolvedAt !== undefined) return;
-    signal.resolvedAt = notBefore(event.at, signal.capturedAt);
-    this.#resolvedBy.set(signal.id, event.data.workItem);
   }
 }
