@@ -1,36 +1,29 @@
 /**
  * The knowledge base: documents with provenance and time, folded from the log,
  * and the hybrid search over them. This module is the public surface: it
- * validates each call and hands it to the fold (`KnowledgeProjection`) or the
- * writes (`KnowledgeWriter`); the options its calls take, and the schemas
- * that check them, are in `knowledgeBaseOptions.ts`.
+ * validates each call and hands it to the reads (`KnowledgeReader`), which
+ * answer from the fold (`KnowledgeProjection`), or to the writes
+ * (`KnowledgeWriter`); the options its calls take, and the schemas that check
+ * them, are in `knowledgeBaseOptions.ts`.
  *
  * @module
  */
-import {
-  anObject,
-  checkArguments,
-  type EventLog,
-  formatIssues,
-  type KnownLines,
-  ValidationError,
-} from "@software-factory/core";
-import { z } from "zod";
+import { anObject, checkArguments, type EventLog } from "@software-factory/core";
 import type { KnowledgeDocument } from "./DocumentStore.js";
-import { decisionMarkdown } from "./decisionMarkdown.js";
-import { createHashingEmbedder } from "./embedders/hashingEmbedder.js";
 import { knowledgeEvents } from "./events.js";
-import { type IncomingLink, incomingLinks } from "./incomingLinks.js";
+import type { IncomingLink } from "./incomingLinks.js";
 import { Text, WriteOptionsArgument } from "./internal/arguments.js";
-import { ChunkIndex } from "./internal/ChunkIndex.js";
-import { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
-import { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
-import { expectKnownFilterLines } from "./internal/knownFilterLines.js";
+import { decisionDocument } from "./internal/decisionDocument.js";
+import type { KnowledgeProjection } from "./internal/KnowledgeProjection.js";
+import type { KnowledgeReader } from "./internal/KnowledgeReader.js";
+import type { KnowledgeWriter } from "./internal/KnowledgeWriter.js";
+import { knowledgeParts } from "./internal/knowledgeParts.js";
 import { checkOpenOptions } from "./internal/openOptions.js";
 import { parseInput } from "./internal/parse.js";
 import {
   type CaptureOrReviseOptions,
   type CaptureOrReviseResult,
+  checkLinkTarget,
   GetOptionsSchema,
   type ListKnowledgeOptions,
   ListOptionsSchema,
@@ -38,13 +31,13 @@ import {
   type MoveOptions,
   RetractInputSchema,
   type RetractOptions,
+  SearchQuerySchema,
   type WriteOptions,
 } from "./knowledgeBaseOptions.js";
 import type { OpenKnowledgeBaseOptions } from "./openKnowledgeBase.js";
 import {
   type CaptureInput,
   CaptureInputSchema,
-  type Decision,
   type Link,
   LinkInputSchema,
   type RecordDecisionInput,
@@ -54,12 +47,7 @@ import {
   type SourcedCaptureInput,
   SourcedCaptureInputSchema,
 } from "./schemas.js";
-import {
-  documentFilter,
-  type SearchOptions,
-  SearchOptionsSchema,
-  type SearchResult,
-} from "./search/searchOptions.js";
+import { type SearchOptions, SearchOptionsSchema, type SearchResult } from "./search/searchOptions.js";
 import type { Embedder } from "./search/types.js";
 
 export type {
@@ -89,7 +77,7 @@ export class KnowledgeBase implements AsyncDisposable {
   readonly #embedder: Embedder;
   readonly #projection: KnowledgeProjection;
   readonly #writer: KnowledgeWriter;
-  readonly #lines: KnownLines | undefined;
+  readonly #reader: KnowledgeReader;
 
   /**
    * Not for direct use: {@link openKnowledgeBase} also registers the event types and loads the caches.
@@ -100,28 +88,11 @@ export class KnowledgeBase implements AsyncDisposable {
     // Checked here, once: a document is chunked only after its event landed, so a bad option must fail before any write.
     checkOpenOptions(options);
     this.#log = options.log;
-    this.#embedder = options.embedder ?? createHashingEmbedder();
-    const mode = options.fusion?.mode ?? (this.#embedder.semantic ? "rrf" : "extend");
-    const index = new ChunkIndex({
-      embedder: this.#embedder,
-      chunking: options.chunking ?? {},
-      vectorIndex: options.vectorIndex ?? {},
-      fusion: { ...options.fusion, mode },
-      clock: options.log.clock,
-    });
-    this.#projection = new KnowledgeProjection({
-      log: options.log,
-      dir: options.dir,
-      saveCaches: options.saveCaches ?? true,
-      index,
-      checkpointEvery: options.checkpointEvery ?? 1000,
-    });
-    this.#lines = options.lines;
-    this.#writer = new KnowledgeWriter({
-      log: options.log,
-      lines: options.lines,
-      projection: this.#projection,
-    });
+    const parts = knowledgeParts(options);
+    this.#embedder = parts.embedder;
+    this.#projection = parts.projection;
+    this.#writer = parts.writer;
+    this.#reader = parts.reader;
   }
 
   /** @internal Registers the event types; loads the caches and folds the log after them unless loading waits for first use. */
@@ -224,27 +195,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     checkArguments("recordDecision", { options: [WriteOptionsArgument, options] });
     const parsed = parseInput(RecordDecisionInputSchema, input, "decision");
-    const decision: Decision = {
-      status: parsed.status,
-      context: parsed.context,
-      options: parsed.options,
-      decision: parsed.decision,
-      consequences: parsed.consequences,
-    };
-    return this.capture(
-      {
-        kind: "decision",
-        title: parsed.title,
-        body: decisionMarkdown(decision),
-        source: parsed.source,
-        tags: parsed.tags,
-        lines: parsed.lines,
-        links: parsed.links,
-        supersedes: parsed.supersedes,
-        decision,
-      },
-      options,
-    );
+    return this.capture(decisionDocument(parsed), options);
   }
 
   /**
@@ -335,12 +286,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     checkArguments("link", { id: [Text, id], options: [WriteOptionsArgument, options] });
     const parsed = parseInput(LinkInputSchema, link, `link of ${id}`);
-    if (parsed.target === id) {
-      const issues = [
-        { path: "target", message: `is ${id}, the document itself: a document cannot link to itself` },
-      ];
-      throw new ValidationError({ message: formatIssues(`link of ${id}`, issues), issues });
-    }
+    checkLinkTarget(id, parsed.target);
     return this.#writer.link(id, parsed, options);
   }
 
@@ -418,25 +364,21 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     checkArguments("get", { id: [Text, id] });
     const { asOf } = parseInput(GetOptionsSchema, options, "get options");
-    await this.sync();
-    const { documents } = this.#projection;
-    return asOf === undefined ? documents.get(id) : documents.asOf(id, asOf);
+    return this.#reader.get(id, asOf);
   }
 
   /** The document captured from a source address (`system`, `uri`), if any. */
   async bySource(system: string, uri: string): Promise<KnowledgeDocument | undefined> {
     this.#assertOpen();
     checkArguments("bySource", { system: [Text, system], uri: [Text, uri] });
-    await this.sync();
-    return this.#projection.documents.bySource(system, uri);
+    return this.#reader.bySource(system, uri);
   }
 
   /** Every document captured from a source system (retracted ones included), for importers. */
   async fromSystem(system: string): Promise<KnowledgeDocument[]> {
     this.#assertOpen();
     checkArguments("fromSystem", { system: [Text, system] });
-    await this.sync();
-    return [...this.#projection.documents.all()].filter((document) => document.source.system === system);
+    return this.#reader.fromSystem(system);
   }
 
   /**
@@ -452,8 +394,7 @@ export class KnowledgeBase implements AsyncDisposable {
   async linksTo(target: string): Promise<IncomingLink[]> {
     this.#assertOpen();
     checkArguments("linksTo", { target: [Text, target] });
-    await this.sync();
-    return incomingLinks(this.#projection.documents.all(), target, this.#log.clock);
+    return this.#reader.linksTo(target);
   }
 
   /**
@@ -476,18 +417,7 @@ export class KnowledgeBase implements AsyncDisposable {
     this.#assertOpen();
     // The strict schema refuses what list does not take; the search schema fills in the defaults.
     const { limit, offset, ...filters } = parseInput(ListOptionsSchema, options, "list options");
-    const parsed = parseInput(SearchOptionsSchema, filters, "list options");
-    parsed.signal?.throwIfAborted();
-    await this.#projection.sync(parsed.signal);
-    await expectKnownFilterLines(this.#lines, () => this.#projection.documents.all(), parsed.lines);
-    const keep = documentFilter(parsed, this.#log.clock);
-    const { documents } = this.#projection;
-    const page = [...documents.all()]
-      .filter(keep)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
-      .slice(offset, offset + limit);
-    const { asOf } = parsed;
-    return asOf === undefined ? page : page.map((document) => documents.inForceAt(document, asOf));
+    return this.#reader.list(parseInput(SearchOptionsSchema, filters, "list options"), offset, limit);
   }
 
   /**
@@ -509,12 +439,8 @@ export class KnowledgeBase implements AsyncDisposable {
    */
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     this.#assertOpen();
-    const text = parseInput(z.string().trim().min(1, "the query is empty").max(4000), query, "search query");
-    const parsed = parseInput(SearchOptionsSchema, options, "search options");
-    parsed.signal?.throwIfAborted();
-    await this.#projection.sync(parsed.signal);
-    await expectKnownFilterLines(this.#lines, () => this.#projection.documents.all(), parsed.lines);
-    return this.#projection.search(text, parsed);
+    const text = parseInput(SearchQuerySchema, query, "search query");
+    return this.#reader.search(text, parseInput(SearchOptionsSchema, options, "search options"));
   }
 
   /**

@@ -2,12 +2,13 @@
  * What the calls of the knowledge base take and answer besides documents: the
  * options of its writes, moves, lookups and lists, what `captureOrRevise`
  * did, and the schemas that check the options and plain arguments
- * (`KnowledgeBase.move`'s address, `KnowledgeBase.retract`'s reason) before
- * anything is read or written.
+ * (`KnowledgeBase.move`'s address, `KnowledgeBase.retract`'s reason,
+ * `KnowledgeBase.search`'s query, a link's target) before anything is read
+ * or written.
  *
  * @module
  */
-import { strictInput } from "@software-factory/core";
+import { formatIssues, strictInput, ValidationError } from "@software-factory/core";
 import { z } from "zod";
 import type { KnowledgeDocument } from "./DocumentStore.js";
 import { InstantSchema, SourceSchema } from "./schemas.js";
@@ -97,6 +98,22 @@ export interface CaptureOrReviseResult {
 
 /** The reason {@link KnowledgeBase.retract} checks, named `reason` in what it says. */
 export const RetractInputSchema = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+/** The query {@link KnowledgeBase.search} checks: 1 to 4000 characters once trimmed. */
+export const SearchQuerySchema = z.string().trim().min(1, "the query is empty").max(4000);
+
+/**
+ * Refuses a link of document `id` to itself, which {@link KnowledgeBase.link} would otherwise write.
+ *
+ * @throws ValidationError at `target` when `target` is `id`.
+ */
+export function checkLinkTarget(id: string, target: string): void {
+  if (target !== id) return;
+  const issues = [
+    { path: "target", message: `is ${id}, the document itself: a document cannot link to itself` },
+  ];
+  throw new ValidationError({ message: formatIssues(`link of ${id}`, issues), issues });
+}
 
 /** What {@link KnowledgeBase.get} takes, no other field: a typo (`asof`) is an error, not the document as it is now. */
 export const GetOptionsSchema = strictInput({ asOf: InstantSchema.optional() });
