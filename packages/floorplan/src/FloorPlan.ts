@@ -1,11 +1,12 @@
+/**
+ * The floor plan's public surface: it checks each call, answers the queries
+ * from its graph (`FloorGraph`, with `impact.ts` and `health.ts`) and hands
+ * the changes to `PlanChanges`, which writes them to the log.
+ *
+ * @module
+ */
 import { anObject, checkArguments, type EventLog, type Projection } from "@software-factory/core";
-import {
-  type ApplyPlanOptions,
-  type ApplyPlanResult,
-  type ChangeOptions,
-  type PlanTarget,
-  writePlan,
-} from "./applyPlan.js";
+import type { ApplyPlanOptions, ApplyPlanResult, ChangeOptions } from "./applyPlan.js";
 import type { FloorGraph, FloorLineDirectory, PathOwnership, ReachOptions } from "./FloorGraph.js";
 import { FloorPlanView } from "./FloorPlanView.js";
 import type { DependencyInfo, LineInfo, ReachedLine } from "./graphTypes.js";
@@ -20,33 +21,17 @@ import {
   PathSchema,
   parsed,
 } from "./internal/floorPlanInputs.js";
+import { PlanChanges } from "./internal/PlanChanges.js";
 import { PlanHistory } from "./internal/PlanHistory.js";
-import {
-  declaredEntry,
-  dropRelation,
-  type EntryList,
-  editLine,
-  entryPlan,
-  putRelation,
-  retireLine,
-  wholePlan,
-  withContributor,
-  withDependency,
-  withOwner,
-  withoutContributor,
-  withoutDependency,
-} from "./internal/planEdits.js";
 import {
   type ContributorDecl,
   type DependencyDeclInput,
-  DependencyDeclSchema,
   type DomainDecl,
   type LineDeclInput,
   type OperatorDeclInput,
   type Plan,
   type PlanInput,
   planOf,
-  RelationDeclSchema,
 } from "./Plan.js";
 import type { RelationRegistry } from "./RelationRegistry.js";
 import { toPlan } from "./toPlan.js";
@@ -72,6 +57,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   readonly relations: RelationRegistry;
   readonly #log: EventLog;
   readonly #projection: Projection;
+  readonly #changes: PlanChanges;
   /** The plan's past, read from the log on the first `asOf`. */
   #history: PlanHistory | undefined;
   #closed = false;
@@ -82,6 +68,13 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     this.graph = graph;
     this.#projection = projection;
     this.relations = relations;
+    this.#changes = new PlanChanges({
+      log,
+      relations,
+      refresh: () => this.refresh(),
+      current: () => this.toPlan(),
+      sourceOf: (key) => factSourceOf(this.graph, key),
+    });
   }
 
   /** Log position the graph reflects. */
@@ -271,7 +264,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   async applyPlan(input: Plan | PlanInput, options: ApplyPlanOptions = {}): Promise<ApplyPlanResult> {
     this.#assertOpen();
     parsed(ApplyPlanOptionsSchema, options, "applyPlan options");
-    return this.#write(wholePlan(planOf(input)), options);
+    return this.#changes.apply(planOf(input), options);
   }
 
   /**
@@ -285,21 +278,6 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
     parsed(ChangeOptionsSchema, options, "change options");
   }
 
-  /** Writes what `target` makes of the latest plan, deciding again after each conflict with another writer. */
-  #write(target: PlanTarget, options: ApplyPlanOptions): Promise<ApplyPlanResult> {
-    return writePlan(
-      {
-        log: this.#log,
-        relations: this.relations,
-        refresh: () => this.refresh(),
-        current: () => this.toPlan(),
-        sourceOf: (key) => factSourceOf(this.graph, key),
-      },
-      target,
-      options,
-    );
-  }
-
   /**
    * Declares a line or replaces one (attributes, owner, contributors, dependencies), leaving the rest of the plan as it is.
    *
@@ -308,41 +286,21 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   async declareLine(line: LineDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareLine", { line: [anObject("a line (id, owner, ...)"), line] });
-    return this.#declare(entryPlan("declareLine", "lines", "line", line), "lines", "line", options);
+    return this.#changes.declareLine(line, options);
   }
 
   /** Declares or updates an operator. @throws ValidationError when malformed, at path `operator` (`operator.capacity`). */
   async declareOperator(operator: OperatorDeclInput, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareOperator", { operator: [anObject("an operator (id, name, ...)"), operator] });
-    return this.#declare(
-      entryPlan("declareOperator", "operators", "operator", operator),
-      "operators",
-      "operator",
-      options,
-    );
+    return this.#changes.declareOperator(operator, options);
   }
 
   /** Declares or updates a domain. @throws ValidationError when malformed, at path `domain` (`domain.name`). */
   async declareDomain(domain: DomainDecl, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("declareDomain", { domain: [anObject("a domain (id, name, ...)"), domain] });
-    return this.#declare(
-      entryPlan("declareDomain", "domains", "domain", domain),
-      "domains",
-      "domain",
-      options,
-    );
-  }
-
-  /** Merges a plan stating one entry into the floor plan, its problems named under `argument`. */
-  #declare(plan: Plan, list: EntryList, argument: string, options: ChangeOptions): Promise<ApplyPlanResult> {
-    const id = plan[list][0]?.id ?? "";
-    return this.#write(declaredEntry(plan, list, argument), {
-      ...options,
-      mode: "merge",
-      label: `${argument} ${id}`,
-    });
+    return this.#changes.declareDomain(domain, options);
   }
 
   /**
@@ -354,12 +312,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   async retireLine(lineId: string, options: ChangeOptions = {}): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("retireLine", { lineId: [Text, lineId] });
-    // Retiring the last line is what was asked for.
-    return this.#write(retireLine(lineId), {
-      ...options,
-      label: `retire ${lineId}`,
-      allowRemoveAllLines: true,
-    });
+    return this.#changes.retireLine(lineId, options);
   }
 
   /**
@@ -374,10 +327,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("assignOwner", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
-    return this.#write(
-      editLine({ call: "assignOwner", field: "lineId", id: lineId }, withOwner(operatorId)),
-      { ...options, label: `owner of ${lineId}` },
-    );
+    return this.#changes.assignOwner(lineId, operatorId, options);
   }
 
   /**
@@ -396,13 +346,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
       lineId: [Text, lineId],
       contributor: [anObject("a contributor (operator, role)"), contributor],
     });
-    return this.#write(
-      editLine({ call: "addContributor", field: "lineId", id: lineId }, withContributor(contributor)),
-      {
-        ...options,
-        label: `contributor of ${lineId}`,
-      },
-    );
+    return this.#changes.addContributor(lineId, contributor, options);
   }
 
   /**
@@ -417,15 +361,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("removeContributor", { lineId: [Text, lineId], operatorId: [Text, operatorId] });
-    return this.#write(
-      editLine({ call: "removeContributor", field: "lineId", id: lineId }, withoutContributor(operatorId), {
-        declares: false,
-      }),
-      {
-        ...options,
-        label: `contributor of ${lineId}`,
-      },
-    );
+    return this.#changes.removeContributor(lineId, operatorId, options);
   }
 
   /**
@@ -441,14 +377,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("addDependency", { fromLine: [Text, fromLine] });
-    const dependency = parsed(DependencyDeclSchema, input, "dependency");
-    return this.#write(
-      editLine({ call: "addDependency", field: "fromLine", id: fromLine }, withDependency(dependency)),
-      {
-        ...options,
-        label: `dependency ${fromLine} -> ${dependency.line}`,
-      },
-    );
+    return this.#changes.addDependency(fromLine, input, options);
   }
 
   /**
@@ -463,15 +392,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("removeDependency", { fromLine: [Text, fromLine], toLine: [Text, toLine] });
-    return this.#write(
-      editLine({ call: "removeDependency", field: "fromLine", id: fromLine }, withoutDependency(toLine), {
-        declares: false,
-      }),
-      {
-        ...options,
-        label: `dependency ${fromLine} -> ${toLine}`,
-      },
-    );
+    return this.#changes.removeDependency(fromLine, toLine, options);
   }
 
   /**
@@ -490,8 +411,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("addRelation", { type: [Text, type], from: [Text, from], to: [Text, to] });
-    const added = parsed(RelationDeclSchema, { type, from, to, attributes }, "relation");
-    return this.#write(putRelation(added), { ...options, label: `${type} ${from} -> ${to}` });
+    return this.#changes.addRelation(type, from, to, attributes, options);
   }
 
   /** Removes an edge of a registered relation; nothing happens when there is none. */
@@ -503,7 +423,7 @@ export class FloorPlan implements FloorLineDirectory, AsyncDisposable {
   ): Promise<ApplyPlanResult> {
     this.#startChange(options);
     checkArguments("removeRelation", { type: [Text, type], from: [Text, from], to: [Text, to] });
-    return this.#write(dropRelation(type, from, to), { ...options, label: `${type} ${from} -> ${to}` });
+    return this.#changes.removeRelation(type, from, to, options);
   }
 
   /** Edges of a relation type, as `{ from, to, attributes }` with `kind:id` node keys. */
