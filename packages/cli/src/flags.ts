@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   INPUT_LIMITS,
+  isPostgresUrl,
   mistypedStoreUrl,
   OperatorIdSchema,
   PointInTimeSchema,
@@ -239,7 +240,6 @@ export const FolderFlag = z
     return z.NEVER;
   });
 
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const SQLITE_HEADER = "SQLite format 3\0";
 
 /**
@@ -250,7 +250,7 @@ export { redactStore };
 
 /** Whether a validated store value names PostgreSQL (else it is a SQLite file path). */
 export function isPostgresStore(store: string): boolean {
-  return POSTGRES_URL.test(store);
+  return isPostgresUrl(store);
 }
 
 /**
@@ -276,7 +276,7 @@ export function parseStoreFlag(value: string | undefined, flag: string): string 
 
 /** A store: a PostgreSQL URL, or a SQLite file path made absolute. */
 const StoreFlag = z.string().transform((value, ctx) => {
-  if (POSTGRES_URL.test(value)) {
+  if (isPostgresUrl(value)) {
     const url = URL.canParse(value) ? new URL(value) : undefined;
     if (url === undefined) {
       ctx.addIssue({ code: "custom", message: "is not a valid URL (postgres://user@host:5432/database)" });

@@ -12,7 +12,7 @@ import { type EventDefinition, EventDefinitionsSchema, type EventRegistry } from
 import type { EventStore, ReadQuery } from "./EventStore.js";
 import { type DEFAULT_MAX_EVENT_BYTES, MaxEventBytesSchema } from "./internal/eventSize.js";
 import type { SubscribeOptions } from "./internal/LogSubscription.js";
-import { redactStore } from "./storeUrl.js";
+import { isPostgresUrl, redactStore } from "./storeUrl.js";
 import { strictInput } from "./strictInput.js";
 
 /** An event to append: its type, subject and payload; id and time are filled in by the log. */
@@ -135,14 +135,11 @@ const objectWith = (what: string, ...methods: PropertyKey[]) =>
     { message: `expected ${what}` },
   );
 
-/** How a PostgreSQL URL starts; the store checks the rest of it. */
-export const POSTGRES_URL = /^postgres(ql)?:\/\//;
-
 /** A `store` given as a string: a PostgreSQL URL, never a SQLite file, which is `path`. */
 const StoreUrlSchema = z
   .string()
   .min(1)
-  .refine((value) => POSTGRES_URL.test(value), {
+  .refine(isPostgresUrl, {
     error: (issue) =>
       `${JSON.stringify(redactStore(String(issue.input)))} is not a postgres:// or postgresql:// URL; give a SQLite file as path, or an EventStore object as store`,
   });

@@ -267,7 +267,7 @@ export {
   OperatorRoleSchema,
   OperatorSchema,
 } from "./schemas.js";
-export { mistypedStoreUrl, redactStore } from "./storeUrl.js";
+export { isPostgresUrl, mistypedStoreUrl, redactStore } from "./storeUrl.js";
 export { strictInput } from "./strictInput.js";
 export {
   cutText,

@@ -1,8 +1,28 @@
 import { z } from "zod";
 import { checkArguments } from "./checkArguments.js";
 
-/** How a PostgreSQL URL given as a store starts, in any case (`POSTGRES://` too). */
+/** How a PostgreSQL URL starts: a scheme is case-insensitive (RFC 3986), so `POSTGRES://` too. */
 const POSTGRES_SCHEME = /^postgres(ql)?:\/\//i;
+
+/**
+ * Whether a store given as text names PostgreSQL: it starts with
+ * `postgres://` or `postgresql://`, in any case (a URL's scheme is
+ * case-insensitive, RFC 3986), as `openEventLog`, `openFactory`, `factory
+ * --store` and `factory-mcp --store` all read it. Only the scheme is looked
+ * at: the store checks the rest of the URL when it opens.
+ *
+ * @throws ValidationError naming `value` when it is not a string.
+ * @example
+ * ```ts
+ * isPostgresUrl("postgres://ana@db.example.com:5432/factory"); // true
+ * isPostgresUrl("POSTGRESQL://ana@db/factory"); // true
+ * isPostgresUrl("./factory.db"); // false
+ * ```
+ */
+export function isPostgresUrl(value: string): boolean {
+  if (typeof value !== "string") checkArguments("isPostgresUrl", { value: [z.string(), value] });
+  return POSTGRES_SCHEME.test(value);
+}
 
 /**
  * A store given as text (a connection URL, or a path) with its password

@@ -257,6 +257,7 @@ const FUNCTIONS: Record<
   findUnsafeLineCharacter: { call: core.findUnsafeLineCharacter, params: [p("text", "string", () => "Pay")] },
   toSafeLine: { call: core.toSafeLine, params: [p("text", "string", () => "Pay")] },
   redactStore: { call: core.redactStore, params: [p("value", "string", () => "postgres://u:pw@db/f")] },
+  isPostgresUrl: { call: core.isPostgresUrl, params: [p("value", "string", () => "POSTGRES://db/f")] },
   mistypedStoreUrl: {
     call: core.mistypedStoreUrl,
     params: [p("value", "string", () => "postgres//u:pw@db/f")],

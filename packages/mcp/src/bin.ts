@@ -50,6 +50,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type EventStore,
+  isPostgresUrl,
   mistypedStoreUrl,
   OperatorIdSchema,
   redactStore,
@@ -73,7 +74,6 @@ import { ListenError, serveUntilStopped } from "./serveUntilStopped.js";
 
 const USAGE =
   "usage: factory-mcp [--dir .factory] [--init] [--store <url|path>] [--actor id] [--instructions <repo>] [--tools <groups>] [--import-root <dir>] [--automations] [--notify-webhook [url] [--notify-format json|slack]] [--http <port> [--host 127.0.0.1] [--allowed-host <name>]... [--allowed-origin <origin>]... [--max-connections <n>]] [--version] (the token in FACTORY_MCP_TOKEN, the webhook's URL in FACTORY_NOTIFY_WEBHOOK)\n";
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 /**
  * `--notify-webhook` given without a URL (at the end, or before another
  * option), as `factory mcp --notify-webhook [url]` reads it: the URL is then
@@ -122,7 +122,7 @@ function actorOf(flag: string | undefined, env: string | undefined): string | St
 
 /** The log's store for `--store`: a PostgreSQL URL as given, else the SQLite file at that path. */
 async function storeOf(store: string): Promise<string | EventStore> {
-  if (POSTGRES_URL.test(store)) return store;
+  if (isPostgresUrl(store)) return store;
   const { openSqliteEventStore } = await import("@software-factory/core/sqlite");
   return openSqliteEventStore({ path: resolve(store) });
 }
@@ -163,7 +163,7 @@ async function missingFactory(
   store: string | undefined,
   storeFlag: string,
 ): Promise<string | undefined> {
-  if (store !== undefined && POSTGRES_URL.test(store)) {
+  if (store !== undefined && isPostgresUrl(store)) {
     const { probePostgresFactory } = await import("@software-factory/core/postgres");
     const probe = await probePostgresFactory({ url: store }).catch((error: unknown) => {
       throw (
@@ -322,7 +322,14 @@ async function main(): Promise<number> {
     ...(groups === undefined ? {} : { groups }),
     ...(importRoot === undefined ? {} : { importRoot }),
   };
-  const fromFlag = values.store?.trim() || undefined;
+  // As `factory --store` refuses it: `--store "$URL"` with the variable unset must not quietly open <dir>/factory.db.
+  // A blank FACTORY_DATABASE_URL is unset, as `factory` reads it.
+  if (values.store !== undefined && values.store.trim() === "") {
+    return fail(
+      `--store: must not be empty; give a postgres:// URL or a SQLite file (got ${JSON.stringify(values.store)})`,
+    );
+  }
+  const fromFlag = values.store?.trim();
   const store = fromFlag ?? (process.env.FACTORY_DATABASE_URL?.trim() || undefined);
   const storeFlag = fromFlag === undefined ? "FACTORY_DATABASE_URL (--store)" : "--store";
   // As `factory --store` refuses it: a mistyped URL (postgres//u:pw@host/db) must not become a SQLite file at that path.

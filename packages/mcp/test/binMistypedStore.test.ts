@@ -70,3 +70,29 @@ describe("factory-mcp --store given a mistyped PostgreSQL URL", () => {
     expect(existsSync(join(cwd, "postgres:a@b.db"))).toBe(true);
   });
 });
+
+describe("factory-mcp --store given a blank value", () => {
+  it("refuses an empty or blank --store with exit 2, as factory --store does, even with FACTORY_DATABASE_URL set, creating nothing", async () => {
+    const empty = await start(["--dir", ".factory", "--init", "--store", ""]);
+    const blank = await start(["--dir", ".factory", "--init", "--store=  "], {
+      FACTORY_DATABASE_URL: "./from-env.db",
+    });
+
+    expect(empty.code, empty.stderr).toBe(2);
+    expect(empty.stderr).toBe(
+      'factory-mcp: --store: must not be empty; give a postgres:// URL or a SQLite file (got "")\n',
+    );
+    expect(blank.code, blank.stderr).toBe(2);
+    expect(blank.stderr).toBe(
+      'factory-mcp: --store: must not be empty; give a postgres:// URL or a SQLite file (got "  ")\n',
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("takes a blank FACTORY_DATABASE_URL as unset, as factory does: the SQLite file in --dir", async () => {
+    const served = await start(["--dir", ".factory", "--init"], { FACTORY_DATABASE_URL: "  " });
+
+    expect(served.code, served.stderr).toBe(0);
+    expect(existsSync(join(cwd, ".factory", "factory.db"))).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validationErrorFromZod } from "../errors.js";
+import { isPostgresUrl } from "../storeUrl.js";
 import { strictInput } from "../strictInput.js";
 import { checkUrlParameters, readUrlParameters } from "./urlParameters.js";
 
@@ -143,7 +144,7 @@ const SslSchema = z.union([
 
 const UrlSchema = z
   .string()
-  .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+  .refine(isPostgresUrl, "expected a postgres:// or postgresql:// URL")
   .refine((value) => URL.canParse(value), "is not a valid URL");
 
 const SchemaNameSchema = z

@@ -9,6 +9,7 @@ import {
   type AssemblyLine,
   type EventLog,
   type EventStore,
+  isPostgresUrl,
   type ModelProvider,
   makeFolders,
   NotFoundError,
@@ -42,7 +43,7 @@ import type { ContextPack, ContextRequest } from "./contextPack.js";
 import { loadTokenCounter } from "./contextPackTokens.js";
 import { type EncodedUsage, type EncodedUsageOptions, measureEncodedUsage } from "./encodedUsage.js";
 import { factoryRouter, type RouteInput } from "./factoryRouter.js";
-import { type OpenFactoryOptions, OpenFactoryOptionsSchema, POSTGRES_URL } from "./openFactoryOptions.js";
+import { type OpenFactoryOptions, OpenFactoryOptionsSchema } from "./openFactoryOptions.js";
 import { isReadOnlyFolder, openPostgresReadOnly, refuseAppends } from "./readOnlyFactory.js";
 
 export type { OpenFactoryOptions } from "./openFactoryOptions.js";
@@ -374,8 +375,9 @@ function storeOf(
 ): { store: string | EventStore } | { path: string } {
   if (store !== undefined) return { store };
   const url = process.env.FACTORY_DATABASE_URL;
-  if (url === undefined || url === "") return { path: join(dir, "factory.db") };
-  if (!POSTGRES_URL.test(url)) {
+  // A blank variable is unset, as `factory` and `factory-mcp` read it.
+  if (url === undefined || url.trim() === "") return { path: join(dir, "factory.db") };
+  if (!isPostgresUrl(url)) {
     const message = `${JSON.stringify(redactStore(url))} is not a postgres:// or postgresql:// URL; set it to the PostgreSQL URL of the factory, or unset it to use the SQLite file in dir`;
     throw new ValidationError({
       message: `FACTORY_DATABASE_URL: ${message}`,

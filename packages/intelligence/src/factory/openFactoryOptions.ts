@@ -9,6 +9,7 @@ import {
   type EventDefinition,
   type EventStore,
   type Gate,
+  isPostgresUrl,
   MaxEventBytesSchema,
   type ModelProvider,
   type PipelineInput,
@@ -187,9 +188,6 @@ function duplicateSkillNames(
   });
 }
 
-/** How a PostgreSQL URL starts; the store checks the rest of it. */
-export const POSTGRES_URL = /^postgres(ql)?:\/\//;
-
 /** The options of {@link openFactory}, checked before anything is opened: an unknown key is refused, naming it and the options. */
 export const OpenFactoryOptionsSchema = strictInput({
   dir: z.string().min(1, "must be a folder path").optional(),
@@ -199,7 +197,7 @@ export const OpenFactoryOptionsSchema = strictInput({
         z
           .string()
           .min(1)
-          .refine((value) => POSTGRES_URL.test(value), {
+          .refine(isPostgresUrl, {
             error: (issue) =>
               `${JSON.stringify(redactStore(String(issue.input)))} is not a postgres:// or postgresql:// URL; a SQLite factory is opened with dir (its factory.db)`,
           }),

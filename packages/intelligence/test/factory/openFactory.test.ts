@@ -186,6 +186,24 @@ describe("openFactory options", () => {
     expect(existsSync(fresh)).toBe(false);
   });
 
+  it("takes a blank FACTORY_DATABASE_URL as unset, as factory and factory-mcp do: the SQLite file in dir", async () => {
+    const fresh = join(dir, "blank-url");
+    const before = process.env.FACTORY_DATABASE_URL;
+    process.env.FACTORY_DATABASE_URL = "  ";
+    try {
+      const factory = await openFactory({ dir: fresh });
+      try {
+        expect(factory.log.storeKind).toBe("sqlite");
+      } finally {
+        await factory.close();
+      }
+    } finally {
+      if (before === undefined) delete process.env.FACTORY_DATABASE_URL;
+      else process.env.FACTORY_DATABASE_URL = before;
+    }
+    expect(existsSync(join(fresh, "factory.db"))).toBe(true);
+  });
+
   it("refuses two skills of one name, naming the name", async () => {
     await expect(openFactory({ dir: join(dir, "twice"), skills: [echo, echo] })).rejects.toMatchObject({
       _tag: "ValidationError",
