@@ -8,6 +8,8 @@ import { appendNotes, expectSearchesAsRebuilt } from "./fixtures/crashedSaves.js
 import { exactVectors } from "./fixtures/exactVectors.js";
 
 const NOTES = 600;
+/** Writes after which the checkpoint's save must have been written. */
+const WRITES_BOUND = 2000;
 let dir: string;
 
 beforeEach(() => {
@@ -44,6 +46,36 @@ describe("a write made while a checkpoint saves the caches", () => {
     }
     await kb.close();
     expect(existsSync(snapshot)).toBe(true);
+    await log.close();
+    await expectSearchesAsRebuilt(db, cache, NOTES);
+  });
+
+  it("lets the save go on, so it is written while writes go on one after the other, and the caches answer as rebuilt", async () => {
+    const cache = join(dir, "knowledge");
+    const snapshot = join(cache, "knowledge.snapshot");
+    const db = join(dir, "factory.db");
+    const log = await openEventLog({ path: db });
+    await appendNotes(log, 0, NOTES);
+    const kb = await openKnowledgeBase({
+      log,
+      dir: cache,
+      vectorIndex: exactVectors,
+      checkpointEvery: NOTES + 1,
+    });
+    await kb.retract("note_0", "checkpoint test");
+    // Many times the save's steps (embedding batches, file writes): before, it went on only when the writes stopped.
+    let writes = 0;
+    while (!existsSync(snapshot) && writes < WRITES_BOUND) {
+      await kb.capture({
+        kind: "note",
+        title: `Later ${writes}`,
+        body: `later note ${writes} topic${writes % 40}`,
+        source: { system: "checkpoint-test", uri: `later/${writes}.md` },
+      });
+      writes += 1;
+    }
+    expect(existsSync(snapshot)).toBe(true);
+    await kb.close();
     await log.close();
     await expectSearchesAsRebuilt(db, cache, NOTES);
   });

@@ -14,6 +14,7 @@ import type { SearchOptionsSchema, SearchResult } from "../search/searchOptions.
 import type { ChunkIndex } from "./ChunkIndex.js";
 import { logStampAt } from "./logStamp.js";
 import { loadMarkdownParser } from "./markdownParser.js";
+import { turnOfEventLoop } from "./turnOfEventLoop.js";
 
 /** Where a {@link KnowledgeProjection} folds from and keeps its caches. */
 export interface KnowledgeProjectionOptions {
@@ -83,7 +84,8 @@ export class KnowledgeProjection {
    * the documents are folded whole, and the chunks not embedded yet wait for
    * the next sync. While a save of the caches runs, it embeds nothing: the
    * save embeds those chunks before it takes the caches, or the next sync
-   * or vector search after it does.
+   * or vector search after it does; and it lets the event loop turn once
+   * before it returns, so that the save goes on by one step per sync.
    *
    * @throws ClosedError after {@link KnowledgeProjection.close}.
    */
@@ -93,6 +95,9 @@ export class KnowledgeProjection {
     const position = await (this.#projection as Projection).catchUp();
     await this.#reindexDirty();
     if (this.#saving === undefined) await this.#index.embedPending(this.#documents, signal);
+    // The save goes on a step per turn of the event loop (an embedding batch, a file write done), and writes made
+    // one after the other by one caller turn it only every few of them: it would land only once they stop.
+    else await turnOfEventLoop();
     if (this.#sinceCheckpoint >= this.#checkpointEvery) this.#checkpoint();
     return position;
   }
