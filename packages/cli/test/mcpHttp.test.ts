@@ -208,7 +208,7 @@ describe("factory mcp stops cleanly", () => {
     await expect(inFlight.send()).rejects.toThrow();
   });
 
-  it("over stdio, exits 0 on SIGTERM", SLOW, async () => {
+  it.each(["SIGTERM", "SIGHUP"] as const)("over stdio, exits 0 on %s", SLOW, async (signal) => {
     const running = start([]);
     running.child.stdin?.write(
       `${rpc(1, "initialize", {
@@ -218,8 +218,8 @@ describe("factory mcp stops cleanly", () => {
       })}\n`,
     );
     await new Promise((answered) => running.child.stdout?.once("data", answered));
-    running.child.kill("SIGTERM");
+    running.child.kill(signal);
     expect(await running.exited).toBe(0);
-    expect(running.stderr()).toContain("SIGTERM: stopping");
+    expect(running.stderr()).toContain(`${signal}: stopping`);
   });
 });

@@ -79,7 +79,7 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
  * closes it: over stdio (no `http`) until the client closes stdin or a signal
  * comes, the requests already read answered first; over HTTP until a signal,
  * then it stops accepting and lets the requests in flight finish (up to
- * {@link SIGNAL_DRAIN_GRACE_MS}). The first SIGTERM or SIGINT stops it so;
+ * {@link SIGNAL_DRAIN_GRACE_MS}). The first SIGTERM, SIGINT or SIGHUP stops it so;
  * a second exits the process at once with code 1 (see `stopOnSignals`).
  *
  * It logs, through `log`: skill folders and instruction files that did not
@@ -87,7 +87,7 @@ function prepare(factory: Factory, log: (line: string) => void): Factory {
  * HTTP at <url>` (`<what>`: {@link ServeUntilStoppedOptions.describe}),
  * then, with `--notify-webhook`, `posting inbox notifications to <scheme>://<host>
  * as <format>, signed` (or `unsigned`; {@link ServeUntilStoppedOptions.automations}),
- * `SIGTERM: stopping` (or `SIGINT: stopping`) and, once the factory is
+ * `SIGTERM: stopping` (or `SIGINT: stopping`, `SIGHUP: stopping`) and, once the factory is
  * closed, `stopped`, whether the client left or a signal stopped it. Over stdio nothing is served until the factory is open, so a
  * factory that cannot open fails before a client is told of any tool.
  *

@@ -119,21 +119,31 @@ describe("factory-mcp --http stops cleanly", () => {
     120_000,
   );
 
-  it("over stdio, exits 0 on SIGTERM", async () => {
-    const running = run(["--dir", await factoryDir()]);
-    // Ready once it answers a ping-less probe: an initialize on stdin.
-    running.child.stdin?.write(
-      `${JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
-      })}\n`,
-    );
-    await new Promise((resolve) => running.child.stdout?.once("data", resolve));
-    running.child.kill("SIGTERM");
-    expect(await running.exited).toBe(0);
-  }, 60_000);
+  it.each(["SIGTERM", "SIGHUP"] as const)(
+    "over stdio, exits 0 on %s",
+    async (signal) => {
+      const running = run(["--dir", await factoryDir()]);
+      // Ready once it answers a ping-less probe: an initialize on stdin.
+      running.child.stdin?.write(
+        `${JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-11-25",
+            capabilities: {},
+            clientInfo: { name: "t", version: "1" },
+          },
+        })}\n`,
+      );
+      await new Promise((resolve) => running.child.stdout?.once("data", resolve));
+      running.child.kill(signal);
+      expect(await running.exited).toBe(0);
+      expect(running.stderr()).toContain(`${signal}: stopping`);
+      expect(running.stderr()).toContain("factory-mcp: stopped");
+    },
+    60_000,
+  );
 });
 
 describe("factory-mcp --http options", () => {

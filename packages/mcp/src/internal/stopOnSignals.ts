@@ -1,7 +1,7 @@
 /**
  * How a command that serves a factory (`factory-mcp`, `factory mcp`) stops on
- * SIGTERM and SIGINT: the first signal asks it to stop cleanly, a second one
- * exits at once.
+ * SIGTERM, SIGINT and SIGHUP (the terminal it runs in closed): the first
+ * signal asks it to stop cleanly, a second one exits at once.
  *
  * @module
  */
@@ -13,7 +13,10 @@
  */
 export const SIGNAL_DRAIN_GRACE_MS = 10_000;
 
-/** The stop a first SIGTERM or SIGINT asks for; see {@link stopOnSignals}. */
+/** The signals that stop a serving process: `kill`/`docker stop`, Ctrl-C, the terminal closing. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP"];
+
+/** The stop a first SIGTERM, SIGINT or SIGHUP asks for; see {@link stopOnSignals}. */
 export interface SignalStop {
   /** Aborted on the first signal: give it to `serveStdio`, or wait on {@link SignalStop.requested}. */
   readonly signal: AbortSignal;
@@ -24,7 +27,7 @@ export interface SignalStop {
 }
 
 /**
- * Handles SIGTERM and SIGINT for a serving process: the first aborts the
+ * Handles SIGTERM, SIGINT and SIGHUP for a serving process: the first aborts the
  * returned signal, so the caller stops serving (over HTTP: drains with
  * `server.close({ graceMs: SIGNAL_DRAIN_GRACE_MS })`), closes the factory and
  * exits 0; a second exits at once with code 1. Each is told through `log`
@@ -54,14 +57,12 @@ export function stopOnSignals(log: (line: string) => void): SignalStop {
     log(`${signal}: stopping`);
     stopping.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   return {
     signal: stopping.signal,
     requested,
     dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      for (const name of STOP_SIGNALS) process.off(name, onSignal);
     },
   };
 }
