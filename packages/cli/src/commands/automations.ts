@@ -17,6 +17,8 @@ import {
   startAutomations,
 } from "@software-factory/intelligence";
 import type { Command } from "commander";
+import { InterruptedError } from "../exitCodes.js";
+import { onInterrupt } from "../interruption.js";
 import { counted } from "../plural.js";
 import { action, type CliContext } from "../program.js";
 import { recordWrites } from "../recordWrites.js";
@@ -117,6 +119,30 @@ async function withWritesKept<T>(
   }
 }
 
+/**
+ * A promise that rejects on the first SIGINT, SIGTERM or SIGHUP with an
+ * {@link InterruptedError} (exit 130, 143 or 129), for {@link catchUp} to
+ * stop on: the handling in flight ends as the runner's close allows, the
+ * factory closes, and the next run goes on from the durable cursors.
+ * `forget` stops listening.
+ */
+function stopOnInterrupt(): { readonly stop: Promise<never>; readonly forget: () => void } {
+  let forget: () => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => {
+    forget = onInterrupt((signal) =>
+      reject(
+        new InterruptedError(
+          `interrupted (${signal}): the automations stopped; what they handled is recorded, the next run handles the rest`,
+          { signal },
+        ),
+      ),
+    );
+  });
+  // Heard by catchUp's race; a signal before it starts must not be an unhandled rejection.
+  stop.catch(() => undefined);
+  return { stop, forget };
+}
+
 /** Registers `factory automations run`, `failures` and `retry`. */
 export function registerAutomations(program: Command, context: CliContext): void {
   const automations = program
@@ -132,6 +158,7 @@ export function registerAutomations(program: Command, context: CliContext): void
     )
     .action(
       action(context, async ({ options, output, fail }) => {
+        const { stop, forget } = stopOnInterrupt();
         const report = await withWritesKept(options, async (factory, written): Promise<AutomationsReport> => {
           const from = await factory.log.head();
           await catchUp(
@@ -144,10 +171,11 @@ export function registerAutomations(program: Command, context: CliContext): void
                 onError,
               }),
             async () => undefined,
+            stop,
           );
           const to = await factory.log.head();
           return { from, to, automations: summarise(written) };
-        });
+        }).finally(forget);
         if (report.automations.some((run) => run.failed > 0)) fail();
         if (options.json) return output.json(report);
         const width = Math.max(...report.automations.map((run) => run.name.length));

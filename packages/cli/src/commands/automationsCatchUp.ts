@@ -12,7 +12,10 @@ import type { AutomationRunner, Factory } from "@software-factory/intelligence";
  * waits until they have handled every event up to the head, again while
  * their own reactions move the head, and closes them whatever happens.
  * Rejects with the first error appending a result failed with (the runner
- * would retry it forever).
+ * would retry it forever), or as soon as `stop` rejects (a signal, say): the
+ * runner's close then ends the handling in flight as it does (recorded when
+ * it finished, else left for the next run), so nothing is lost nor handled
+ * twice.
  *
  * @returns what `first` returned.
  */
@@ -20,11 +23,17 @@ export async function catchUp<T>(
   factory: Factory,
   start: (onError: (error: unknown) => void) => Promise<AutomationRunner>,
   first: (runner: AutomationRunner) => Promise<T>,
+  stop: Promise<never> = new Promise<never>(() => undefined),
 ): Promise<T> {
   let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
+  const failed = Promise.race([
+    new Promise<never>((_, reject) => {
+      fail = reject;
+    }),
+    stop,
+  ]);
+  // Rejected before the race below listens (a signal while the runner starts): heard there all the same.
+  failed.catch(() => undefined);
   const runner = await start((error) => fail(error));
   try {
     const value = await Promise.race([first(runner), failed]);

@@ -26,6 +26,7 @@ import { z } from "zod";
 import { UsageError } from "../exitCodes.js";
 import { nameArgument, parseFlag } from "../flags.js";
 import { assertDocsFolder, DocsSystemSchema, importDocs, type UnknownLines } from "../importDocs.js";
+import { reportImportProblems } from "../importProblems.js";
 import { inputName, withInputFile } from "../inputFile.js";
 import { stoppingOnInterrupt } from "../interruptibleImport.js";
 import { requireFileToWrite, requireSource } from "../knownValues.js";
@@ -264,7 +265,8 @@ export function registerImport(program: Command, context: CliContext): void {
       "record the notes under markdown:<name> and the decisions under decisions:<name> (default the folder's path in its git repository, else its name)",
     )
     .action(
-      action(context, async ({ options, output, fail }, dir, flags) => {
+      action(context, async (session, dir, flags) => {
+        const { options, output } = session;
         const folder = dir as string;
         const given = flags as { verbose?: boolean; system?: string };
         const verbose = given.verbose === true;
@@ -288,13 +290,7 @@ export function registerImport(program: Command, context: CliContext): void {
           const imported = await (staged ? importing(show) : stoppingOnInterrupt(show, importing));
           return { report: imported, planLines: factory.floorplan.lines().map(({ id }) => id) };
         }).finally(() => output.endProgress());
-        if (report.problems.length > 0) {
-          fail();
-          // The line a script reads, on standard error as for every failure; the problems follow it there.
-          output.error(
-            `error: E_IMPORT_PROBLEMS: ${folder}: ${counted(report.problems.length, "problem")}; the files they name were not imported, the others were (${options.json ? "listed under problems" : "listed below"})`,
-          );
-        }
+        reportImportProblems(session, folder, report.problems.length, "files");
         if (options.json) {
           output.json(report);
           return;

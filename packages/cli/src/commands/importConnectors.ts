@@ -14,6 +14,7 @@ import { Argument, type Command } from "commander";
 import { z } from "zod";
 import { NameValue, nameArgument, parseFlag } from "../flags.js";
 import { requireGitRange, requireGitRepository } from "../gitRepository.js";
+import { reportImportProblems } from "../importProblems.js";
 import { inputName, withInputFile } from "../inputFile.js";
 import { readJsonFlag } from "../jsonFlag.js";
 import { requireLines, requireSource, requireWorkItem } from "../knownValues.js";
@@ -24,8 +25,9 @@ import type { Session } from "../Session.js";
 import { withStagedFactory } from "../stagedFactory.js";
 
 /**
- * Runs a connector in the session's factory and prints its summary (each
- * problem, the counts, then the notes given). The source it reads is checked first, and a factory
+ * Runs a connector in the session's factory and prints its summary (the
+ * counts, then the notes given), its problems on standard error after an
+ * `E_IMPORT_PROBLEMS` line ({@link reportImportProblems}). The source it reads is checked first, and a factory
  * that does not exist yet is created only once the import into it has
  * succeeded (see {@link withStagedFactory}), so a missing or malformed
  * source creates no factory. A file source may be a pipe or `-` (standard
@@ -38,7 +40,7 @@ async function runConnector(
   run: (factory: Factory, file: string) => Promise<ConnectorSummary>,
   notes: readonly string[] = [],
 ): Promise<void> {
-  const { options, output, fail } = session;
+  const { options, output } = session;
   const staged = (file: string) => withStagedFactory(options, (factory) => run(factory, file));
   let summary: ConnectorSummary;
   if (source.kind === "file") summary = await withInputFile(source.path, undefined, staged);
@@ -46,14 +48,14 @@ async function runConnector(
     requireSource(source.path, source.kind);
     summary = await staged(source.path);
   }
-  if (summary.problems.length > 0) fail();
+  reportImportProblems(session, label, summary.problems.length, "records");
   if (options.json) {
     output.json(summary);
     return;
   }
   for (const problem of summary.problems) {
-    output.line(
-      `${problem.item}${problem.line === undefined ? "" : `:${problem.line}`} ${output.style("yellow", "problem")} ${problem.message}`,
+    output.error(
+      `${problem.item}${problem.line === undefined ? "" : `:${problem.line}`} problem ${problem.message}`,
     );
   }
   output.line(
