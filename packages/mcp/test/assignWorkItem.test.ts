@@ -24,9 +24,10 @@ async function ok(name: string, args: Record<string, unknown>): Promise<Record<s
   return result.structuredContent as Record<string, unknown>;
 }
 
-/** A new item on checkout (owned by ana, the line's owner), made with create_work_item. */
+/** A new item on checkout (owned by ana, the line's owner), made with create_work_item, as list_work answers it. */
 async function createItem(title: string): Promise<Item> {
-  return (await ok("create_work_item", { line: "checkout", title })) as unknown as Item;
+  const created = await ok("create_work_item", { line: "checkout", title });
+  return { ...created, alreadyCreated: undefined } as unknown as Item;
 }
 
 /** The item as list_work answers it now. */

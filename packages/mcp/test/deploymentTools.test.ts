@@ -64,6 +64,7 @@ describe("record_deployment, open_incident and resolve_incident", () => {
       remediates: [],
       recordedAt: expect.any(String),
       recordedBy: "agent",
+      alreadyRecorded: false,
     });
   });
 
@@ -86,11 +87,13 @@ describe("record_deployment, open_incident and resolve_incident", () => {
       blamedOn: deployment.id,
       openedAt: expect.any(String),
       openedBy: "agent",
+      alreadyOpened: false,
     });
 
     const resolved = await ok("resolve_incident", { id: opened.id, note: "rolled back" });
     expect(resolved).toEqual({
       ...opened,
+      alreadyOpened: undefined,
       resolvedAt: expect.any(String),
       resolvedBy: "agent",
       note: "rolled back",
@@ -231,10 +234,10 @@ describe("record_deployment and open_incident with an idempotency key", () => {
     const deploy = { workItems: [item], idempotencyKey: "pipeline-41" };
 
     const first = (await ok("record_deployment", deploy)) as unknown as Deployment;
-    expect(await ok("record_deployment", deploy)).toEqual(first);
+    expect(await ok("record_deployment", deploy)).toEqual({ ...first, alreadyRecorded: true });
     const incident = { title: "Search returns nothing", deployment: first.id, idempotencyKey: "pager-7" };
     const opened = await ok("open_incident", incident);
-    expect(await ok("open_incident", incident)).toEqual(opened);
+    expect(await ok("open_incident", incident)).toEqual({ ...opened, alreadyOpened: true });
 
     expect(await doraOf("search")).toMatchObject({ deployments: 1, changeFailRate: 1 });
   });
@@ -249,7 +252,7 @@ describe("record_deployment and open_incident with an idempotency key", () => {
     expect(await refused("open_incident", { title: "Staging down", idempotencyKey: "pipeline-50" })).toBe(
       `E_IDEMPOTENCY_CONFLICT: idempotency key "pipeline-50" was already used to record deployment ${first.id}, not to open incident; use a new key`,
     );
-    expect(await ok("record_deployment", deploy)).toEqual(first);
+    expect(await ok("record_deployment", deploy)).toEqual({ ...first, alreadyRecorded: true });
   });
 });
 
@@ -268,10 +271,14 @@ describe("deployments and incidents on a line: record_deployment, open_incident,
     expect(caused).toMatchObject({ deployment: deployment.id, line: "payments" });
     await ok("resolve_incident", { id: caused.id });
 
-    expect(await ok("list_deployments", { line: "payments" })).toEqual({ items: [deployment] });
+    expect(await ok("list_deployments", { line: "payments" })).toEqual({
+      items: [{ ...deployment, alreadyRecorded: undefined }],
+    });
     const firstPage = await ok("list_incidents", { line: "payments", limit: 1 });
     expect(firstPage).toEqual({ items: [expect.objectContaining({ id: caused.id })], nextCursor: "1" });
-    expect(await ok("list_incidents", { line: "payments", open: true })).toEqual({ items: [onLine] });
+    expect(await ok("list_incidents", { line: "payments", open: true })).toEqual({
+      items: [{ ...onLine, alreadyOpened: undefined }],
+    });
     expect(await ok("get_metrics", { line: "payments" })).toMatchObject({
       dora: { deployments: count + 1, changeFailRate: (failed + 1) / (count + 1) },
     });

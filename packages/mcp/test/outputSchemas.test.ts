@@ -245,7 +245,7 @@ describe("answers on the seeded factory validate against the declared output sch
     expect(reviewed).toMatchObject({ id: link.id, suspect: false });
     expect(fix).toMatchObject({ workItems: [item.id], remediates: [incident.id] });
     expect(resolved).toMatchObject({ deployment: fix.id, note: "vault restarted", alreadyResolved: false });
-    expect(deployments.items).toEqual([fix]);
+    expect(deployments.items).toEqual([{ ...fix, alreadyRecorded: undefined }]);
     expect(incidents.items).toEqual([{ ...resolved, alreadyResolved: undefined }]);
     for (const [name, value] of [
       ["record_artifact", recorded],

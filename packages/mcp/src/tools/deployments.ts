@@ -25,7 +25,7 @@ import {
   requireWorkItem,
 } from "./knownRecords.js";
 import { filteredOnLine, requireLine } from "./knownValues.js";
-import { Cursor, IdempotencyKey, keyed, page } from "./shared.js";
+import { Cursor, IdempotencyKey, keyed, keyedWrite, page, Retried, retriedText } from "./shared.js";
 import { DeploymentOutput, IncidentOutput } from "./workOutputs.js";
 
 /** An id of a record the tool names (a work item, an incident, a deployment). */
@@ -70,16 +70,19 @@ export const recordDeployment = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: DeploymentOutput,
+  output: DeploymentOutput.extend({ alreadyRecorded: Retried }),
   run: async (factory, { idempotencyKey, ...input }) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     for (const [index, id] of input.workItems.entries())
       await requireWorkItem(factory, id, `workItems[${index}]`);
     for (const [index, id] of input.remediates.entries())
       await requireIncident(factory, id, `remediates[${index}]`);
-    const id = await factory.work.recordDeployment(input, keyed(idempotencyKey));
-    return deploymentRecord(factory, id);
+    const { result: id, retried } = await keyedWrite(idempotencyKey, () =>
+      factory.work.recordDeployment(input, keyed(idempotencyKey)),
+    );
+    return { ...(await deploymentRecord(factory, id)), alreadyRecorded: retried };
   },
+  text: (d) => retriedText(d.alreadyRecorded, `recorded ${d.id} to ${d.environment} (${d.status})`, d),
 });
 
 /** `open_incident`: opens an incident in production, blamed on a deployment when known. */
@@ -104,13 +107,17 @@ export const openIncident = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: IncidentOutput,
+  output: IncidentOutput.extend({ alreadyOpened: Retried }),
   run: async (factory, { idempotencyKey, ...input }) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
     if (input.deployment !== undefined) await requireDeployment(factory, input.deployment, "deployment");
-    const id = await factory.work.openIncident(input, keyed(idempotencyKey));
-    return incidentRecord(factory, id);
+    const { result: id, retried } = await keyedWrite(idempotencyKey, () =>
+      factory.work.openIncident(input, keyed(idempotencyKey)),
+    );
+    return { ...(await incidentRecord(factory, id)), alreadyOpened: retried };
   },
+  text: (incident) =>
+    retriedText(incident.alreadyOpened, `opened ${incident.id} (${incident.severity})`, incident),
 });
 
 /** `resolve_incident`: records that service is restored; the first resolution is the one measured. */

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  countAppended,
   formatIssues,
   INPUT_LIMITS,
   instantOf,
@@ -109,6 +110,37 @@ export const page = <T>(tool: string, all: readonly T[], cursor: string | undefi
 /** The options of a write carrying the idempotency key, when one was given. */
 export const keyed = (idempotencyKey: string | undefined) =>
   idempotencyKey === undefined ? {} : { idempotencyKey };
+/**
+ * Runs `write`, an SDK write given `idempotencyKey`, and says whether it was
+ * a retry: a key already used answers the first write and appends nothing
+ * (counted by core's `countAppended`, so another writer's events do not count),
+ * as the CLI's `signal capture`, `deployment record` and `incident open` tell.
+ */
+export async function keyedWrite<T>(
+  idempotencyKey: string | undefined,
+  write: () => Promise<T>,
+): Promise<{ readonly result: T; readonly retried: boolean }> {
+  const { result, appended } = await countAppended(write);
+  return { result, retried: idempotencyKey !== undefined && appended === 0 };
+}
+/**
+ * The output field saying a keyed write was a retry: its idempotencyKey was
+ * used before, nothing was written and the first call's record is answered.
+ * Undescribed, as tools/list is kept small (docs/mcp.md and the retry's text
+ * content say what it means).
+ */
+export const Retried = z.boolean();
+/**
+ * The text content of a keyed write's answer: its JSON, after a sentence for
+ * a retry (`already captured sig_1: its idempotencyKey was used for it before
+ * (nothing written)`), what an agent retrying after a timeout reads.
+ */
+export const retriedText = (retried: boolean, done: string, answer: object): string => {
+  const json = JSON.stringify(answer);
+  return retried
+    ? `already ${done}: its idempotencyKey was used for it before (nothing written)\n${json}`
+    : json;
+};
 /** The entries of a filter that were given (undefined ones dropped). */
 export const given = <T extends object>(filter: T) =>
   Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined));

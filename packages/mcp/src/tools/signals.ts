@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defineTool } from "../toolKit.js";
 import { requireSignal } from "./knownRecords.js";
 import { requireLine } from "./knownValues.js";
-import { ID_MAX, IdempotencyKey, keyed } from "./shared.js";
+import { ID_MAX, IdempotencyKey, keyed, keyedWrite, Retried, retriedText } from "./shared.js";
 import { RouteCandidateOutput, SignalOutput } from "./workOutputs.js";
 
 /** `capture_signal`: records a signal from a customer or the field. */
@@ -36,11 +36,20 @@ export const captureSignal = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: SignalOutput,
+  output: SignalOutput.extend({ alreadyCaptured: Retried }),
   run: async (factory, { idempotencyKey, ...input }) => {
     if (input.line !== undefined) await requireLine(factory, input.line, "line");
-    return factory.work.captureSignal(input, keyed(idempotencyKey));
+    const { result, retried } = await keyedWrite(idempotencyKey, () =>
+      factory.work.captureSignal(input, keyed(idempotencyKey)),
+    );
+    return { ...result, alreadyCaptured: retried };
   },
+  text: (signal) =>
+    retriedText(
+      signal.alreadyCaptured,
+      `captured ${signal.id}${signal.line === undefined ? "" : `, routed to ${signal.line}`}`,
+      signal,
+    ),
 });
 
 /** `route_signal`: ranks the lines a signal or text belongs to, or routes a signal to a line. */

@@ -32,9 +32,12 @@ import {
   ID_MAX,
   IdempotencyKey,
   keyed,
+  keyedWrite,
   Operator,
   PointInTime,
   page,
+  Retried,
+  retriedText,
 } from "./shared.js";
 import { MeasuresOutput, TraceLinkOutput, WorkItemOutput } from "./workOutputs.js";
 
@@ -112,14 +115,18 @@ export const createWorkItem = defineTool({
     ),
     idempotencyKey: IdempotencyKey,
   }),
-  output: WorkItemOutput,
+  output: WorkItemOutput.extend({ alreadyCreated: Retried }),
   run: async (factory, { idempotencyKey, ...input }) => {
     await requireLine(factory, input.line, "line");
     if (input.owner !== undefined) await requireOperator(factory, input.owner, "owner");
     for (const [index, signal] of input.signals.entries())
       await requireSignal(factory, signal, `signals[${index}]`);
-    return factory.work.createWorkItem(input, keyed(idempotencyKey));
+    const { result, retried } = await keyedWrite(idempotencyKey, () =>
+      factory.work.createWorkItem(input, keyed(idempotencyKey)),
+    );
+    return { ...result, alreadyCreated: retried };
   },
+  text: (item) => retriedText(item.alreadyCreated, `created ${item.id} on ${item.line}`, item),
 });
 
 /** The moves of `advance_work_item`. */
