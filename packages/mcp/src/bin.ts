@@ -23,7 +23,7 @@
  * (`--token` works but shows in `ps`, and is warned about); a `--host` beyond
  * this machine needs `--allowed-host`, the names clients reach it by.
  *
- * SIGTERM or SIGINT stops it cleanly: over HTTP it stops accepting, lets
+ * SIGTERM, SIGINT or SIGHUP stops it cleanly: over HTTP it stops accepting, lets
  * requests in flight finish (up to 10 s), then closes the factory; over stdio
  * it stops reading, answers the requests it has read (up to 10 s, as when the
  * client closes stdin), then closes the factory. A second signal exits at once.
