@@ -1,7 +1,9 @@
 /**
  * `factory deployment record --json` and `factory incident open --json` print
  * the record as `deployment list --json` and `incident list --json` print it:
- * one shape for a script, whichever command it read.
+ * one shape for a script, whichever command it read, with one field more:
+ * `alreadyRecorded` / `alreadyOpened`, true when a retry with the same
+ * idempotency key wrote nothing.
  */
 import { describe, expect, it } from "vitest";
 import { SLOW, useShopFactory } from "./shopFactory.js";
@@ -11,10 +13,15 @@ const { ok } = useShopFactory("factory-cli-production-record-json-");
 /** Runs the bin with `--json`, expecting success; what it printed. */
 const json = async (...args: string[]) => JSON.parse((await ok(...args, "--json")).stdout);
 
+/** The record a create printed, without the field saying whether a retry wrote nothing. */
+const recordOf = ({ alreadyRecorded, alreadyOpened, ...record }: Record<string, unknown>) => record;
+
 describe("the JSON of factory deployment record and factory incident open", () => {
   it("is the deployment deployment list prints, recordedAt and recordedBy included", SLOW, async () => {
-    const recorded = await json("deployment", "record", "--line", "checkout", "--deployed-version", "v1");
-    const bare = await json("deployment", "record", "--status", "failed", "--deployed-version", "v2");
+    const recordedJson = await json("deployment", "record", "--line", "checkout", "--deployed-version", "v1");
+    const bareJson = await json("deployment", "record", "--status", "failed", "--deployed-version", "v2");
+    expect([recordedJson.alreadyRecorded, bareJson.alreadyRecorded]).toEqual([false, false]);
+    const [recorded, bare] = [recordOf(recordedJson), recordOf(bareJson)];
     const listed = await json("deployment", "list");
     expect(listed).toEqual([recorded, bare]);
     expect(bare).toMatchObject({ version: "v2", status: "failed", recordedBy: "tester" });
@@ -45,8 +52,13 @@ describe("the JSON of factory deployment record and factory incident open", () =
       "returns",
       "500",
     );
-    expect(opened).toMatchObject({ deployment: deployment.id, line: "checkout", openedBy: "tester" });
-    expect(await json("incident", "list")).toEqual([opened]);
+    expect(opened).toMatchObject({
+      deployment: deployment.id,
+      line: "checkout",
+      openedBy: "tester",
+      alreadyOpened: false,
+    });
+    expect(await json("incident", "list")).toEqual([recordOf(opened)]);
     const text = await ok("incident", "open", "--deployment", deployment.id, "Cart", "empties");
     expect(text.stdout).toMatch(
       new RegExp(`^opened inc_\\S+ on checkout \\(high\\), caused by ${deployment.id}: Cart empties\\n$`),
@@ -58,7 +70,8 @@ describe("the JSON of factory deployment record and factory incident open", () =
     const record = ["deployment", "record", "--environment", "staging", "--deployed-version", "v3", ...key];
     const first = await json(...record);
     const retried = await json(...record);
-    expect(retried).toEqual(first);
-    expect(await json("deployment", "list", "--environment", "staging")).toEqual([retried]);
+    expect([first.alreadyRecorded, retried.alreadyRecorded]).toEqual([false, true]);
+    expect(recordOf(retried)).toEqual(recordOf(first));
+    expect(await json("deployment", "list", "--environment", "staging")).toEqual([recordOf(retried)]);
   });
 });
